@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// Runs the test suite on the embedded database (PGlite) and, when TEST_DATABASE_URL is set, again on
+// PostgreSQL. Extra arguments are test files or globs: `npm test -- test/integration/auth.test.ts`.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+function findTests(dir) {
+  const out = [];
+  for (const entry of readdirSync(dir)) {
+    if (entry === 'node_modules' || entry.startsWith('.')) continue;
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) out.push(...findTests(path));
+    else if (entry.endsWith('.test.ts')) out.push(path);
+  }
+  return out;
+}
+
+const args = process.argv.slice(2);
+const files = args.length > 0 ? args : [...findTests('src'), ...findTests('test')].sort();
+const databases = ['pglite'];
+if (process.env.TEST_DATABASE_URL) databases.push('postgres');
+else console.log('# TEST_DATABASE_URL is not set: running on PGlite only (set it to also run on PostgreSQL)');
+
+let failed = false;
+for (const database of databases) {
+  console.log(`\n# ===== test suite on ${database} (${files.length} files) =====`);
+  const result = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--import',
+      './test/setup.ts',
+      '--test',
+      '--test-reporter=spec',
+      `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
+      ...files,
+    ],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'test', TZ: 'UTC', TEST_DB: database, LOG_LEVEL: 'silent' },
+    },
+  );
+  if (result.status !== 0) {
+    failed = true;
+    console.log(`# test suite FAILED on ${database} (exit ${result.status ?? result.signal})`);
+  }
+}
+process.exit(failed ? 1 : 0);

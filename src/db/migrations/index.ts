@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001-foundation.ts';
+
+/**
+ * Every migration, in order. Listed statically (not read from disk) so the same list works from source,
+ * from the compiled build and from a bundle. Names are `NNNN-name`; never edit one that has shipped.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-foundation': m0001,
+};

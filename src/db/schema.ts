@@ -1,0 +1,152 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Timestamps come back as Date and may be written as Date or ISO string. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json = ColumnType<Record<string, unknown>, string, string>;
+
+export type MembershipRole = 'owner' | 'admin' | 'issuer' | 'assessor' | 'viewer';
+export type OneTimeTokenPurpose = 'email_verification' | 'password_reset';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  email_verified_at: Timestamp | null;
+  is_platform_admin: boolean;
+  disabled_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SessionsTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface OneTimeTokensTable {
+  id: string;
+  purpose: OneTimeTokenPurpose;
+  token_hash: string;
+  user_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  window_started_at: Timestamp;
+  locked_until: Timestamp | null;
+}
+
+export interface OrganisationsTable {
+  id: string;
+  slug: string;
+  name: string;
+  url: string | null;
+  description: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface MembershipsTable {
+  organisation_id: string;
+  user_id: string;
+  role: MembershipRole;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface InvitationsTable {
+  id: string;
+  organisation_id: string;
+  email: string;
+  role: MembershipRole;
+  token_hash: string;
+  invited_by: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  accepted_at: Timestamp | null;
+  accepted_by: string | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  organisation_id: string;
+  created_by: string | null;
+  name: string;
+  /** Public lookup part of the token, e.g. `cst_ab12cd34ef56`. */
+  prefix: string;
+  secret_hash: string;
+  scopes: ColumnType<string[], string[], string[]>;
+  created_at: Timestamp;
+  expires_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface AuditEventsTable {
+  seq: Generated<number>;
+  id: string;
+  occurred_at: Timestamp;
+  type: string;
+  actor_type: string;
+  actor_id: string | null;
+  organisation_id: string | null;
+  subject_type: string | null;
+  subject_id: string | null;
+  data: Json;
+  prev_hash: string;
+  hash: string;
+}
+
+export type MailStatus = 'pending' | 'sent' | 'failed';
+
+export interface MailMessagesTable {
+  id: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  status: MailStatus;
+  attempts: number;
+  last_error: string | null;
+  created_at: Timestamp;
+  next_attempt_at: Timestamp;
+  sent_at: Timestamp | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  one_time_tokens: OneTimeTokensTable;
+  login_throttle: LoginThrottleTable;
+  organisations: OrganisationsTable;
+  memberships: MembershipsTable;
+  invitations: InvitationsTable;
+  api_tokens: ApiTokensTable;
+  audit_events: AuditEventsTable;
+  mail_messages: MailMessagesTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type OrganisationRow = Selectable<OrganisationsTable>;
+export type MembershipRow = Selectable<MembershipsTable>;
+export type InvitationRow = Selectable<InvitationsTable>;
+export type ApiTokenRow = Selectable<ApiTokensTable>;
+export type AuditEventRow = Selectable<AuditEventsTable>;
+export type MailMessageRow = Selectable<MailMessagesTable>;

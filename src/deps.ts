@@ -1,0 +1,90 @@
+import { join } from 'node:path';
+import type { Clock } from './core/clock.ts';
+import { systemClock } from './core/clock.ts';
+import type { Config } from './core/config.ts';
+import { type IdGenerator, randomId } from './core/ids.ts';
+import type { Logger } from './core/logger.ts';
+import { type DatabaseHandle, openDatabase } from './db/database.ts';
+import { createAccountsService } from './modules/accounts/accounts.service.ts';
+import { createAuditService } from './modules/audit/audit.service.ts';
+import { createMailService } from './modules/mail/mail.service.ts';
+import {
+  createOutboxTransport,
+  createSmtpTransport,
+  type MailTransport,
+} from './modules/mail/mail.transport.ts';
+import { createOrganisationsService } from './modules/organisations/organisations.service.ts';
+import { createTokensService } from './modules/tokens/tokens.service.ts';
+
+/**
+ * Everything with a side effect, wired once. The server and the CLI both call {@link buildDeps}; tests pass
+ * their own database, clock, ids and mail transport through `overrides`.
+ */
+export interface AppDeps {
+  config: Config;
+  database: DatabaseHandle;
+  clock: Clock;
+  ids: IdGenerator;
+  logger: Logger;
+  mailTransport: MailTransport;
+  services: Services;
+}
+
+export type Services = ReturnType<typeof buildServices>;
+
+export interface DepsOverrides {
+  database?: DatabaseHandle;
+  clock?: Clock;
+  ids?: IdGenerator;
+  mailTransport?: MailTransport;
+}
+
+export async function buildDeps(
+  config: Config,
+  logger: Logger,
+  overrides: DepsOverrides = {},
+): Promise<AppDeps> {
+  const database =
+    overrides.database ??
+    (await openDatabase(
+      config.databaseUrl
+        ? { kind: 'postgres', url: config.databaseUrl, poolMax: config.databasePoolMax }
+        : { kind: 'pglite', dataDir: join(config.dataDir, 'pglite') },
+    ));
+  const clock = overrides.clock ?? systemClock;
+  const ids = overrides.ids ?? randomId;
+  const mailTransport =
+    overrides.mailTransport ??
+    (config.smtpUrl
+      ? createSmtpTransport(config.smtpUrl)
+      : createOutboxTransport(join(config.dataDir, 'outbox'), (path, message) =>
+          logger.info({ to: message.to, subject: message.subject, path }, 'mail written to outbox'),
+        ));
+  const services = buildServices({ config, database, clock, ids, logger, mailTransport });
+  return { config, database, clock, ids, logger, mailTransport, services };
+}
+
+function buildServices(base: {
+  config: Config;
+  database: DatabaseHandle;
+  clock: Clock;
+  ids: IdGenerator;
+  logger: Logger;
+  mailTransport: MailTransport;
+}) {
+  const { config, clock, ids, logger } = base;
+  const db = base.database.db;
+  const audit = createAuditService({ db, clock, ids });
+  const mail = createMailService({
+    db,
+    clock,
+    ids,
+    transport: base.mailTransport,
+    from: config.mailFrom,
+    log: logger,
+  });
+  const accounts = createAccountsService({ db, clock, ids, config, audit, mail });
+  const organisations = createOrganisationsService({ db, clock, ids, config, audit, mail, accounts });
+  const tokens = createTokensService({ db, clock, ids, audit, organisations });
+  return { audit, mail, accounts, organisations, tokens };
+}

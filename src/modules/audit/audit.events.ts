@@ -1,0 +1,32 @@
+/**
+ * Every audit event type and the shape of its data. Adding a state change means adding its event here;
+ * the compiler then insists every `record` call passes the right data.
+ */
+export interface AuditEventData {
+  'user.created': { via: 'signup' | 'cli' | 'admin' | 'seed' | 'invitation' };
+  'user.email_verified': Record<string, never>;
+  'user.password_changed': { via: 'change' | 'reset' | 'cli' };
+  'user.profile_updated': { fields: string[] };
+  'user.platform_admin_changed': { isPlatformAdmin: boolean };
+  'user.disabled': Record<string, never>;
+  'user.enabled': Record<string, never>;
+  'user.login_succeeded': Record<string, never>;
+  'user.login_failed': { reason: 'bad_password' | 'unknown_user' | 'disabled' | 'locked' };
+  'user.login_locked': { failures: number; lockedUntil: string };
+  'user.password_reset_requested': Record<string, never>;
+  'session.created': Record<string, never>;
+  'session.revoked': { reason: 'logout' | 'password_changed' | 'user_request' | 'disabled' };
+  'organisation.created': { slug: string; name: string };
+  'organisation.updated': { fields: string[] };
+  'membership.added': { userId: string; role: string };
+  'membership.role_changed': { userId: string; from: string; to: string };
+  'membership.removed': { userId: string; role: string };
+  'invitation.created': { role: string };
+  'invitation.accepted': { userId: string; role: string };
+  'invitation.revoked': Record<string, never>;
+  'api_token.created': { name: string; scopes: string[]; expiresAt: string | null };
+  'api_token.revoked': Record<string, never>;
+  'demo.seeded': { organisationSlug: string };
+}
+
+export type AuditEventType = keyof AuditEventData;

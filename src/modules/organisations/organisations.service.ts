@@ -1,0 +1,5 @@
+// PLACEHOLDER — replaced by the organisations helper.
+export function createOrganisationsService(_deps: unknown) {
+  return {};
+}
+export type OrganisationsService = ReturnType<typeof createOrganisationsService>;

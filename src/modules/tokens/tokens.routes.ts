@@ -1,0 +1,4 @@
+// PLACEHOLDER — replaced by the organisations helper.
+import type { FastifyPluginAsync } from 'fastify';
+import type { AppDeps } from '../../deps.ts';
+export const tokensRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async () => {};

@@ -1,0 +1,69 @@
+import type { LightMyRequestResponse } from 'fastify';
+import pino from 'pino';
+import { ManualClock } from '../../src/core/clock.ts';
+import { type Config, loadConfig } from '../../src/core/config.ts';
+import { type AppDeps, buildDeps } from '../../src/deps.ts';
+import { type App, buildApp } from '../../src/http/app.ts';
+import { createMemoryTransport } from '../../src/modules/mail/mail.transport.ts';
+import { createTestDatabase } from './database.ts';
+
+export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+export const TEST_MASTER_KEY = '00'.repeat(32);
+
+/** A valid configuration for tests; `env` entries override the defaults. */
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    PUBLIC_URL: 'http://credstack.test',
+    DATA_DIR: '/nonexistent-credstack-test-data',
+    CREDSTACK_SECRET: TEST_SECRET,
+    CREDSTACK_MASTER_KEY: TEST_MASTER_KEY,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+}
+
+export interface TestContext {
+  app: App;
+  deps: AppDeps;
+  clock: ManualClock;
+  mail: ReturnType<typeof createMemoryTransport>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real application on a fresh test database with a manual clock and an in-memory mail transport.
+ * Use `app.inject`; nothing listens on a socket.
+ */
+export async function buildTestApp(
+  options: { env?: Record<string, string>; now?: Date } = {},
+): Promise<TestContext> {
+  const config = testConfig(options.env);
+  const database = await createTestDatabase();
+  const clock = new ManualClock(options.now ?? new Date());
+  const mail = createMemoryTransport();
+  const logger = pino({ level: 'silent' });
+  const deps = await buildDeps(config, logger, { database, clock, mailTransport: mail });
+  let app: App;
+  try {
+    app = await buildApp(deps);
+    await app.ready();
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return {
+    app,
+    deps,
+    clock,
+    mail,
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+export function json<T = Record<string, unknown>>(response: LightMyRequestResponse): T {
+  return response.json() as T;
+}

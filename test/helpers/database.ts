@@ -1,0 +1,103 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { Kysely } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import { type DatabaseHandle, migrateToLatest, openDatabase } from '../../src/db/database.ts';
+import type { Database } from '../../src/db/schema.ts';
+
+/**
+ * Which database this test process runs on: `pglite` (default) or `postgres` (TEST_DB=postgres with
+ * TEST_DATABASE_URL). `npm test` runs the whole suite once per database.
+ */
+export const testDatabaseKind: 'pglite' | 'postgres' =
+  process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const migrationsDir = join(root, 'src', 'db', 'migrations');
+
+function migrationsFingerprint(): string {
+  const hash = createHash('sha256');
+  for (const file of readdirSync(migrationsDir).sort())
+    hash.update(file).update(readFileSync(join(migrationsDir, file)));
+  return hash.digest('hex').slice(0, 16);
+}
+
+let templatePromise: Promise<Blob> | undefined;
+
+/**
+ * Creating a PGlite cluster costs seconds; loading a dump of an already-migrated one costs well under one.
+ * The dump is cached on disk keyed by the migration files, so only the first test process pays.
+ */
+function pgliteTemplate(): Promise<Blob> {
+  templatePromise ??= (async () => {
+    const cacheDir = join(root, 'node_modules', '.cache', 'credstack');
+    const file = join(cacheDir, `pglite-template-${migrationsFingerprint()}.tar`);
+    if (existsSync(file)) return new Blob([readFileSync(file)]);
+    const client = await PGlite.create();
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
+    await migrateToLatest(db);
+    const dump = await client.dumpDataDir('none');
+    await db.destroy();
+    if (!client.closed) await client.close();
+    mkdirSync(cacheDir, { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, Buffer.from(await dump.arrayBuffer()));
+    renameSync(temp, file);
+    return dump;
+  })();
+  return templatePromise;
+}
+
+/**
+ * A fresh, migrated database for one test (or one suite): an in-memory PGlite loaded from the template, or
+ * a new schema on the PostgreSQL server that is dropped on close.
+ */
+export async function createTestDatabase(): Promise<DatabaseHandle> {
+  if (testDatabaseKind === 'postgres') {
+    const url = process.env.TEST_DATABASE_URL;
+    if (!url) throw new Error('TEST_DB=postgres needs TEST_DATABASE_URL');
+    const schema = `test_${randomBytes(6).toString('hex')}`;
+    const handle = await openDatabase({ kind: 'postgres', url, schema, poolMax: 5 });
+    await handle.migrate();
+    const close = handle.close;
+    return {
+      ...handle,
+      close: async () => {
+        await close();
+        const admin = new pg.Client({ connectionString: url });
+        await admin.connect();
+        try {
+          await admin.query(`drop schema if exists ${schema} cascade`);
+        } finally {
+          await admin.end();
+        }
+      },
+    };
+  }
+  const template = await pgliteTemplate();
+  const client = await PGlite.create({
+    loadDataDir: template,
+    parsers: { [pgliteTypes.INT8]: (value: string) => Number(value) },
+  });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
+  let closed = false;
+  return {
+    db,
+    kind: 'pglite',
+    location: 'memory',
+    migrate: () => migrateToLatest(db),
+    ping: async () => {
+      await client.query('select 1');
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+      if (!client.closed) await client.close();
+    },
+  };
+}
