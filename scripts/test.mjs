@@ -2,7 +2,8 @@
 // Runs the test suite on the embedded database (PGlite) and, when TEST_DATABASE_URL is set, again on
 // PostgreSQL. Extra arguments are test files or globs: `npm test -- test/integration/auth.test.ts`.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 function findTests(dir) {
@@ -23,7 +24,10 @@ if (process.env.TEST_DATABASE_URL) databases.push('postgres');
 else console.log('# TEST_DATABASE_URL is not set: running on PGlite only (set it to also run on PostgreSQL)');
 
 let failed = false;
+const totals = { pass: 0, fail: 0, skipped: 0 };
+const reportDir = mkdtempSync(join(tmpdir(), 'credstack-test-'));
 for (const database of databases) {
+  const tapFile = join(reportDir, `${database}.tap`);
   console.log(`\n# ===== test suite on ${database} (${files.length} files) =====`);
   const result = spawnSync(
     process.execPath,
@@ -34,6 +38,9 @@ for (const database of databases) {
       './test/setup.ts',
       '--test',
       '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tapFile}`,
       `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
       ...files,
     ],
@@ -42,9 +49,16 @@ for (const database of databases) {
       env: { ...process.env, NODE_ENV: 'test', TZ: 'UTC', TEST_DB: database, LOG_LEVEL: 'silent' },
     },
   );
+  const tap = readFileSync(tapFile, 'utf8');
+  for (const key of ['pass', 'fail', 'skipped']) {
+    const match = new RegExp(`^# ${key} (\\d+)$`, 'm').exec(tap);
+    totals[key] += match ? Number(match[1]) : 0;
+  }
   if (result.status !== 0) {
     failed = true;
     console.log(`# test suite FAILED on ${database} (exit ${result.status ?? result.signal})`);
   }
 }
-process.exit(failed ? 1 : 0);
+// One plain closing line across both databases, for people and CI logs alike.
+console.log(`\ntests: ${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
+process.exit(failed || totals.pass === 0 ? 1 : 0);

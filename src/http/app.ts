@@ -17,6 +17,7 @@ import { organisationsRoutes } from '../modules/organisations/organisations.rout
 import { tokensRoutes } from '../modules/tokens/tokens.routes.ts';
 import { authPlugin } from './auth.ts';
 import { healthRoutes } from './health.routes.ts';
+import { pagesRoutes } from './pages.routes.ts';
 import { appErrorFromFastify, fieldsFromValidation, ProblemSchema, sendProblem } from './problem.ts';
 import { validatorCompiler } from './validation.ts';
 
@@ -169,6 +170,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   await app.register(authPlugin, { deps });
   await app.register(healthRoutes, { deps });
+  await app.register(pagesRoutes, { deps });
   await app.register(
     async (api) => {
       await api.register(accountsRoutes, { deps });

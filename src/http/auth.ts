@@ -32,15 +32,19 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { deps: AppDeps 
 
   app.addHook('onRequest', async (request, reply) => {
     request.actor = { kind: 'anonymous' };
+    // Anonymous-by-design routes (e-mail link pages posting plain forms) ignore any session, so a signed-in
+    // browser can use them without a CSRF header, and they can never act with the session's authority.
+    const sessionless =
+      (request.routeOptions.config as { sessionless?: boolean } | undefined)?.sessionless === true;
     const authorization = request.headers.authorization;
-    if (authorization !== undefined) {
+    if (authorization !== undefined && !sessionless) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
       if (!match) throw new AppError('unauthenticated', 'The Authorization header must be "Bearer <token>"');
       request.actor = await deps.services.tokens.authenticate({ token: match[1]! });
       request.authMethod = 'bearer';
       return;
     }
-    const cookie = request.cookies[SESSION_COOKIE];
+    const cookie = sessionless ? undefined : request.cookies[SESSION_COOKIE];
     if (cookie) {
       const session = await deps.services.accounts.authenticateSession({ token: cookie });
       if (session) {
