@@ -185,7 +185,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Mail queued during a request goes out right after the response, not on the request's clock.
   app.addHook('onResponse', async () => {
     void deps.services.mail
-      .flush()
+      .flushIfQueued()
       .catch((error: unknown) => deps.logger.warn({ err: error }, 'mail flush failed'));
   });
 

@@ -31,10 +31,13 @@ const CLAIM_MS = 5 * 60_000;
  */
 export function createMailService(deps: MailServiceDeps) {
   let flushing: Promise<number> | undefined;
+  /** Set when this process queued mail since the last flush, so idle requests cost no query. */
+  let queuedSinceFlush = false;
 
   async function enqueue(trx: Db, message: MailMessage): Promise<string> {
     const id = deps.ids();
     const now = deps.clock.now();
+    queuedSinceFlush = true;
     await trx
       .insertInto('mail_messages')
       .values({
@@ -116,13 +119,19 @@ export function createMailService(deps: MailServiceDeps) {
 
   /** Delivers every due message; concurrent calls share one run. Returns how many were sent. */
   function flush(): Promise<number> {
+    queuedSinceFlush = false;
     flushing ??= deliverDue().finally(() => {
       flushing = undefined;
     });
     return flushing;
   }
 
-  return { enqueue, flush, transportName: deps.transport.name };
+  /** Flushes only when this process queued mail since the last flush (the per-request hook). */
+  function flushIfQueued(): Promise<number> {
+    return queuedSinceFlush ? flush() : Promise.resolve(0);
+  }
+
+  return { enqueue, flush, flushIfQueued, transportName: deps.transport.name };
 }
 
 export type MailService = ReturnType<typeof createMailService>;

@@ -1,0 +1,78 @@
+import { argv } from 'node:process';
+import { systemActor } from '../src/core/actor.ts';
+import { buildTestApp } from '../test/helpers/app.ts';
+import { login } from '../test/helpers/factories.ts';
+import { measure, report } from './harness.ts';
+
+/**
+ * `npm run bench`: throughput of the foundation's hot paths on the embedded database, each as a ratio
+ * against a baseline measured in the same run. `npm run bench -- --quick` for a short run.
+ */
+const quick = argv.includes('--quick');
+const timing = quick
+  ? { warmupMs: 100, windowMs: 200, windows: 3 }
+  : { warmupMs: 500, windowMs: 1000, windows: 5 };
+
+const ctx = await buildTestApp();
+try {
+  const { app, deps } = ctx;
+  const user = await deps.services.accounts.createUser({
+    actor: systemActor('bench'),
+    email: 'bench@example.test',
+    name: 'Bench',
+    password: 'benchmark password',
+    emailVerified: true,
+    via: 'cli',
+  });
+  const session = await login(ctx, user.email, 'benchmark password');
+
+  const baseline = await measure(
+    { name: 'GET /healthz (no database)', run: () => app.inject({ method: 'GET', url: '/healthz' }) },
+    timing,
+  );
+  const results = [
+    await measure(
+      {
+        name: 'GET /readyz (one database round trip)',
+        run: () => app.inject({ method: 'GET', url: '/readyz' }),
+      },
+      timing,
+    ),
+    await measure(
+      {
+        name: 'GET /api/v1/me (session lookup + user read)',
+        run: () => session.request({ method: 'GET', url: '/api/v1/me' }),
+      },
+      timing,
+    ),
+    await measure(
+      {
+        name: 'PATCH /api/v1/me (write + audit event in one transaction)',
+        run: (() => {
+          let i = 0;
+          return () =>
+            session.request({ method: 'PATCH', url: '/api/v1/me', payload: { name: `Bench ${i++}` } });
+        })(),
+      },
+      timing,
+    ),
+    await measure(
+      {
+        name: 'POST /api/v1/auth/signup invalid body (validation → 422)',
+        run: () => app.inject({ method: 'POST', url: '/api/v1/auth/signup', payload: { email: 1 } }),
+      },
+      timing,
+    ),
+  ];
+  report('HTTP API on PGlite (app.inject, no socket)', baseline, results);
+
+  const chain = await deps.services.audit.verifyChain();
+  const verifyTiming = { ...timing, windows: 3 };
+  const verify = await measure(
+    { name: `audit verify (${chain.events} events)`, run: () => deps.services.audit.verifyChain() },
+    verifyTiming,
+  );
+  report('Audit chain', baseline, [verify]);
+} finally {
+  await ctx.close();
+}
