@@ -36,7 +36,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       parsers: { [pgliteTypes.INT8]: (value: string) => Number(value) },
     });
     const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
-    return wrap(db, 'pglite', inMemory ? 'memory' : target.dataDir, async () => {
+    return wrap(db, 'pglite', inMemory ? 'memory' : target.dataDir, undefined, async () => {
       await db.destroy();
       if (!client.closed) await client.close();
     });
@@ -68,13 +68,14 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     }
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return wrap(db, 'postgres', redactUrl(target.url), () => db.destroy());
+  return wrap(db, 'postgres', redactUrl(target.url), schema ?? 'current', () => db.destroy());
 }
 
 function wrap(
   db: Db,
   kind: DatabaseHandle['kind'],
   location: string,
+  migrationSchema: string | undefined,
   close: () => Promise<void>,
 ): DatabaseHandle {
   let closed = false;
@@ -82,7 +83,16 @@ function wrap(
     db,
     kind,
     location,
-    migrate: () => migrateToLatest(db),
+    migrate: async () => {
+      // Kysely's migrator looks for its bookkeeping tables in every schema unless told which one, so a
+      // second Credstack schema on the same server would wrongly see the first one's. Name ours.
+      if (migrationSchema === undefined) return migrateToLatest(db);
+      const schema =
+        migrationSchema === 'current'
+          ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+          : migrationSchema;
+      return migrateToLatest(db, schema ?? 'public');
+    },
     ping: async () => {
       await sql`select 1`.execute(db);
     },
@@ -95,8 +105,9 @@ function wrap(
 }
 
 /** Runs every pending migration; throws with the failing migration's name and error. */
-export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResultSet> {
+export async function migrateToLatest(db: Kysely<Database>, schema?: string): Promise<MigrationResultSet> {
   const migrator = new Migrator({
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
     db,
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'credstack_migrations',

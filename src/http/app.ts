@@ -19,7 +19,7 @@ import { authPlugin } from './auth.ts';
 import { healthRoutes } from './health.routes.ts';
 import { pagesRoutes } from './pages.routes.ts';
 import { appErrorFromFastify, fieldsFromValidation, ProblemSchema, sendProblem } from './problem.ts';
-import { validatorCompiler } from './validation.ts';
+import { findUnstorableText, validatorCompiler } from './validation.ts';
 
 export type App = FastifyInstance;
 
@@ -44,6 +44,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
     ajv: { customOptions: { removeAdditional: false } },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Errors raised while routing (a bad percent-escape, an over-long path parameter) never reach the error
+    // handler; without this Fastify answers them with its own JSON instead of problem+json.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-request-id', request.id);
+      sendProblem(
+        request,
+        reply,
+        appErrorFromFastify(error) ?? new AppError('invalid_request', 'The request URL is malformed'),
+      );
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -54,6 +64,23 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+
+  // Refuse text the database cannot store before any handler passes it to a query.
+  app.addHook('preValidation', async (request) => {
+    for (const part of ['params', 'querystring', 'body'] as const) {
+      const pointer = findUnstorableText(part === 'querystring' ? request.query : request[part]);
+      if (pointer === undefined) continue;
+      const message = 'must not contain NUL characters or unpaired UTF-16 surrogates';
+      throw new AppError(
+        part === 'body' ? 'validation_failed' : 'invalid_request',
+        `The request ${part} is invalid`,
+        {
+          detail: `The request ${part} is invalid: ${pointer || `(${part})`} ${message}`,
+          fields: [{ in: part, pointer, message }],
+        },
+      );
+    }
   });
 
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
@@ -157,6 +184,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         },
       },
     },
+    transformObject: (documentObject) =>
+      'openapiObject' in documentObject
+        ? documentProblemResponses(documentObject.openapiObject as OpenApiDocument)
+        : documentObject.swaggerObject,
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) ?? `def-${i}`,
     },
@@ -190,4 +221,26 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   return app as unknown as App;
+}
+
+type OpenApiOperation = { responses?: Record<string, unknown> };
+type OpenApiDocument = { paths?: Record<string, Record<string, unknown>> };
+
+/**
+ * Every API operation can fail with a problem document; say so once here rather than in every route, with
+ * the media type the error handler really sends.
+ */
+function documentProblemResponses<T extends OpenApiDocument>(doc: T): T {
+  for (const [path, operations] of Object.entries(doc.paths ?? {})) {
+    if (!path.startsWith('/api/v1/')) continue;
+    for (const operation of Object.values(operations) as OpenApiOperation[]) {
+      if (typeof operation !== 'object' || operation === null) continue;
+      operation.responses ??= {};
+      operation.responses.default ??= {
+        description: 'Error: an RFC 9457 problem document with a stable `code`',
+        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+      };
+    }
+  }
+  return doc;
 }

@@ -90,6 +90,10 @@ export function appErrorFromFastify(error: {
     case 'FST_ERR_BAD_URL':
     case 'FST_ERR_ASYNC_CONSTRAINT':
       return new AppError('invalid_request', 'The request URL is malformed');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new AppError('invalid_request', 'The request URL is malformed', {
+        detail: 'A path parameter is too long',
+      });
     default:
       break;
   }
@@ -97,5 +101,29 @@ export function appErrorFromFastify(error: {
   if (error.statusCode === 415) return new AppError('unsupported_media_type', 'Unsupported Content-Type');
   if (error.statusCode === 400)
     return new AppError('malformed_request', 'Malformed request', { detail: error.message });
+  // Other client errors raised by plugins (e.g. the static file server's 403 and 404) stay client errors.
+  switch (error.statusCode) {
+    case 401:
+      return new AppError('unauthenticated', 'Authentication required');
+    case 403:
+      return new AppError('forbidden', 'Forbidden');
+    case 404:
+      return new AppError('not_found', 'Not found');
+    case 405:
+      return new AppError('method_not_allowed', 'Method not allowed');
+    case 409:
+      return new AppError('conflict', 'Conflict');
+    case 422:
+      return new AppError('validation_failed', 'The request is invalid');
+    default:
+      break;
+  }
+  if (
+    error.statusCode !== undefined &&
+    error.statusCode > 400 &&
+    error.statusCode < 500 &&
+    error.statusCode !== 429
+  )
+    return new AppError('invalid_request', 'The request cannot be served');
   return undefined;
 }

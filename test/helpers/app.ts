@@ -1,4 +1,5 @@
-import type { LightMyRequestResponse } from 'fastify';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { FastifyInstance, LightMyRequestResponse, RouteOptions } from 'fastify';
 import pino from 'pino';
 import { ManualClock } from '../../src/core/clock.ts';
 import { type Config, loadConfig } from '../../src/core/config.ts';
@@ -23,8 +24,18 @@ export function testConfig(env: Record<string, string> = {}): Config {
   });
 }
 
+/** A route as registered, collected through Fastify's `onRoute` hook (HEAD routes included). */
+export interface CollectedRoute {
+  method: string;
+  url: string;
+  schema: RouteOptions['schema'];
+  config: unknown;
+}
+
 export interface TestContext {
   app: App;
+  /** Every route of the application, in registration order. */
+  routes: CollectedRoute[];
   deps: AppDeps;
   clock: ManualClock;
   mail: ReturnType<typeof createMemoryTransport>;
@@ -44,9 +55,10 @@ export async function buildTestApp(
   const mail = createMemoryTransport();
   const logger = pino({ level: 'silent' });
   const deps = await buildDeps(config, logger, { database, clock, mailTransport: mail });
+  const routes: CollectedRoute[] = [];
   let app: App;
   try {
-    app = await buildApp(deps);
+    app = await withRouteCollector(routes, () => buildApp(deps));
     await app.ready();
   } catch (error) {
     await database.close();
@@ -54,6 +66,7 @@ export async function buildTestApp(
   }
   return {
     app,
+    routes,
     deps,
     clock,
     mail,
@@ -62,6 +75,30 @@ export async function buildTestApp(
       await database.close();
     },
   };
+}
+
+/**
+ * Fastify announces every new instance on the `fastify.initialization` diagnostics channel, synchronously in
+ * its constructor, before any route exists. `buildApp` creates its instance before its first `await`, so
+ * subscribing only around that synchronous start catches this app's instance and no other.
+ */
+function withRouteCollector<T>(routes: CollectedRoute[], build: () => Promise<T>): Promise<T> {
+  const channel = 'fastify.initialization';
+  const onInit = (message: unknown) => {
+    const { fastify } = message as { fastify: FastifyInstance };
+    fastify.addHook('onRoute', (route) => {
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      for (const method of methods) {
+        routes.push({ method: String(method), url: route.url, schema: route.schema, config: route.config });
+      }
+    });
+  };
+  subscribe(channel, onInit);
+  try {
+    return build();
+  } finally {
+    unsubscribe(channel, onInit);
+  }
 }
 
 export function json<T = Record<string, unknown>>(response: LightMyRequestResponse): T {

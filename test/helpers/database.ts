@@ -62,10 +62,12 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
     if (!url) throw new Error('TEST_DB=postgres needs TEST_DATABASE_URL');
     const schema = `test_${randomBytes(6).toString('hex')}`;
     const handle = await openDatabase({ kind: 'postgres', url, schema, poolMax: 5 });
-    await handle.migrate();
+    const migrate = () => migrateToLatest(handle.db, schema);
+    await migrate();
     const close = handle.close;
     return {
       ...handle,
+      migrate,
       close: async () => {
         await close();
         const admin = new pg.Client({ connectionString: url });

@@ -473,7 +473,11 @@ describe("a token is bounded by its creator's current access", () => {
     const creator = await signedInUser(ctx);
     const organisation = await createOrg(creator);
     const { token } = await createToken(creator, organisation.slug, { scopes: ['org:read'] });
-    await ctx.deps.services.accounts.adminUpdateUser({ actor: system, userId: creator.userId, disabled: true });
+    await ctx.deps.services.accounts.adminUpdateUser({
+      actor: system,
+      userId: creator.userId,
+      disabled: true,
+    });
     assert.equal((await bearer(token, 'GET', `/api/v1/orgs/${organisation.slug}`)).statusCode, 401);
   });
 });

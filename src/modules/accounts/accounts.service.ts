@@ -32,6 +32,8 @@ const RESET_TTL_MS = 3_600_000;
 const TOUCH_INTERVAL_MS = 60_000;
 export const PASSWORD_MIN_LENGTH = 10;
 export const PASSWORD_MAX_LENGTH = 256;
+/** PostgreSQL's SQLSTATE for a unique index violation. */
+const UNIQUE_VIOLATION = '23505';
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -127,24 +129,30 @@ export function createAccountsService(deps: AccountsServiceDeps) {
     }
     checkPassword(options.password, email);
     const passwordHash = await hashPassword(options.password);
-    const run = async (trx: Db) => {
-      if (await repo.findUserByEmail(trx, email)) {
-        throw new AppError('conflict', 'An account with this e-mail address already exists', {
-          detail: 'An account with this e-mail address already exists. Sign in or reset the password.',
-        });
-      }
-      const now = clock.now();
-      const user = await repo.insertUser(trx, {
-        id: ids(),
-        email,
-        name,
-        password_hash: passwordHash,
-        email_verified_at: options.emailVerified ? now : null,
-        is_platform_admin: options.isPlatformAdmin ?? false,
-        disabled_at: null,
-        created_at: now,
-        updated_at: now,
+    const taken = () =>
+      new AppError('conflict', 'An account with this e-mail address already exists', {
+        detail: 'An account with this e-mail address already exists. Sign in or reset the password.',
       });
+    const run = async (trx: Db) => {
+      if (await repo.findUserByEmail(trx, email)) throw taken();
+      const now = clock.now();
+      const user = await repo
+        .insertUser(trx, {
+          id: ids(),
+          email,
+          name,
+          password_hash: passwordHash,
+          email_verified_at: options.emailVerified ? now : null,
+          is_platform_admin: options.isPlatformAdmin ?? false,
+          disabled_at: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .catch((error: unknown) => {
+          // Two sign-ups racing past the check above: the unique index decides, and the loser gets a 409.
+          if ((error as { code?: unknown } | null)?.code === UNIQUE_VIOLATION) throw taken();
+          throw error;
+        });
       await audit.record(trx, {
         type: 'user.created',
         actor:

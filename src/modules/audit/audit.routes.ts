@@ -57,7 +57,11 @@ export const auditRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
         querystring: Type.Object(
           {
             before: Type.Optional(
-              Type.Integer({ minimum: 1, description: 'Only events with a smaller seq than this' }),
+              Type.Integer({
+                minimum: 1,
+                maximum: Number.MAX_SAFE_INTEGER,
+                description: 'Only events with a smaller seq than this',
+              }),
             ),
             limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
           },

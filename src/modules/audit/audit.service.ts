@@ -134,7 +134,9 @@ export function createAuditService(deps: AuditServiceDeps) {
       .where('organisation_id', '=', options.organisationId)
       .orderBy('seq', 'desc')
       .limit(options.limit);
-    if (options.beforeSeq !== undefined) query = query.where('seq', '<', options.beforeSeq);
+    // Sequence numbers stay far below 2^53; a larger cursor bounds nothing (and may not fit a bigint).
+    if (options.beforeSeq !== undefined && options.beforeSeq <= Number.MAX_SAFE_INTEGER)
+      query = query.where('seq', '<', options.beforeSeq);
     return query.execute();
   }
 

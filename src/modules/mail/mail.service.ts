@@ -31,6 +31,7 @@ const CLAIM_MS = 5 * 60_000;
  */
 export function createMailService(deps: MailServiceDeps) {
   let flushing: Promise<number> | undefined;
+  let flushAgain: Promise<number> | undefined;
   /** Set when this process queued mail since the last flush, so idle requests cost no query. */
   let queuedSinceFlush = false;
 
@@ -117,13 +118,26 @@ export function createMailService(deps: MailServiceDeps) {
     }
   }
 
-  /** Delivers every due message; concurrent calls share one run. Returns how many were sent. */
+  /**
+   * Delivers every due message. A call made while a run is under way gets one more run after it (shared by
+   * every such call): the current run may already have looked for its last batch and would miss mail queued
+   * since. Returns how many the run it waited for sent.
+   */
   function flush(): Promise<number> {
     queuedSinceFlush = false;
-    flushing ??= deliverDue().finally(() => {
-      flushing = undefined;
-    });
-    return flushing;
+    if (!flushing) {
+      flushing = deliverDue().finally(() => {
+        flushing = undefined;
+      });
+      return flushing;
+    }
+    flushAgain ??= flushing
+      .catch(() => 0)
+      .then(() => {
+        flushAgain = undefined;
+        return flush();
+      });
+    return flushAgain;
   }
 
   /** Flushes only when this process queued mail since the last flush (the per-request hook). */
