@@ -1,0 +1,177 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Helpers for running the real `credstack` command as a child process. Children always use the embedded
+ * database in a fresh temporary DATA_DIR (whatever TEST_DB says), so they never touch the developer's data
+ * or a shared PostgreSQL server.
+ */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
+export const BIN = join(ROOT, 'bin', 'credstack.js');
+export const TOKEN_REGEX = /^cst_[a-z0-9]{12}_[A-Za-z0-9_-]{43}$/;
+
+const SECRET = 'cli-test-secret-cli-test-secret-0123456789';
+const MASTER_KEY = '11'.repeat(32);
+
+const tempDirs: string[] = [];
+
+/** A fresh directory for one test's DATA_DIR (not created: the CLI creates it when it needs it). */
+export function tempDataDir(): string {
+  const parent = mkdtempSync(join(tmpdir(), 'credstack-cli-'));
+  tempDirs.push(parent);
+  return join(parent, 'data');
+}
+
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** The child's environment: this process's, minus anything database- or secret-related, plus the test's. */
+export function cliEnv(dataDir: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of Object.keys(env)) {
+    if (
+      /^(DATABASE_URL|TEST_DATABASE_URL|TEST_DB|SMTP_URL|PUBLIC_URL|TLS_CERT|TLS_KEY|DEMO_SEED|DEBUG|NODE_OPTIONS|NODE_TEST_CONTEXT)$/.test(
+        name,
+      )
+    ) {
+      delete env[name];
+    }
+  }
+  Object.assign(env, {
+    NODE_ENV: 'test',
+    TZ: 'UTC',
+    DATA_DIR: dataDir,
+    CREDSTACK_SECRET: SECRET,
+    CREDSTACK_MASTER_KEY: MASTER_KEY,
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    HOST: '127.0.0.1',
+  });
+  for (const [name, value] of Object.entries(extra)) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  return env;
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `credstack <args>` (through tsx, or bin/credstack.js with `bin: true`) and collects its output. */
+export function runCli(
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; input?: string; bin?: boolean; timeoutMs?: number },
+): Promise<CliResult> {
+  const nodeArgs = options.bin ? [BIN, ...args] : ['--import', 'tsx', MAIN, ...args];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, env: options.env, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`credstack ${args.join(' ')} timed out\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, options.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+export interface ServerProcess {
+  child: ChildProcess;
+  /** The `http://127.0.0.1:<port>` the server printed once it listened. */
+  url: string;
+  output(): { stdout: string; stderr: string };
+  /** Resolves with the exit code and signal once the process has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Starts `credstack serve` and waits until it printed its listening address and answers /healthz. PGlite
+ * takes seconds to create a data directory, hence the generous limit.
+ */
+export async function startServe(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 60_000,
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+  });
+  let done = false;
+  void exited.then(() => {
+    done = true;
+  });
+  const server: Omit<ServerProcess, 'url'> = { child, output: () => ({ stdout, stderr }), exited };
+  const deadline = Date.now() + timeoutMs;
+  try {
+    while (Date.now() < deadline) {
+      if (done) throw new Error('the server exited before it was ready');
+      const match = /listening on (https?:\/\/\S+)/.exec(stdout);
+      if (match) {
+        const url = match[1]!;
+        const ok = await fetch(`${url}/healthz`)
+          .then((response) => response.ok)
+          .catch(() => false);
+        if (ok) return { ...server, url };
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error('the server did not become ready in time');
+  } catch (error) {
+    if (!done) child.kill('SIGKILL');
+    throw new Error(`${(error as Error).message}\nstdout: ${stdout}\nstderr: ${stderr}`);
+  }
+}
+
+/** Sends a signal and waits for the exit, failing after `timeoutMs` (then kills it). */
+export async function stopServer(
+  server: ServerProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  server.child.kill(signal);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      server.child.kill('SIGKILL');
+      reject(new Error(`the server did not stop within ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([server.exited, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
