@@ -34,6 +34,14 @@ export interface Config {
   /** Whether cookies get the Secure flag: behind TLS or an https PUBLIC_URL. */
   secureCookies: boolean;
   demoSeed: boolean;
+  /**
+   * Whether the verifier may fetch other hosts' did:web documents and status lists (https only, public
+   * addresses only, with size and time limits). Our own host is always resolved locally.
+   */
+  remoteFetch: { enabled: boolean; timeoutMs: number; maxBytes: number };
+  /** Request limits per client on the VC-API: public verification, and issuing/status changes. */
+  verifyRateLimit: { max: number; windowMs: number };
+  issueRateLimit: { max: number; windowMs: number };
 }
 
 export class ConfigError extends Error {
@@ -62,6 +70,15 @@ export function loadConfig(env: Env = process.env, options: { cwd?: string } = {
       return fallback;
     }
     return Number(raw);
+  };
+
+  const boolean = (name: string, fallback: boolean) => {
+    const raw = value(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+    if (['false', '0', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
   };
 
   const nodeEnv = value('NODE_ENV') ?? 'development';
@@ -197,6 +214,19 @@ export function loadConfig(env: Env = process.env, options: { cwd?: string } = {
     sessionTtlMs: integer('SESSION_TTL_HOURS', 24 * 14, 1, 24 * 365) * 3_600_000,
     secureCookies: tls !== undefined || publicUrl.protocol === 'https:',
     demoSeed: (value('DEMO_SEED') ?? (production ? 'false' : 'true')) === 'true',
+    remoteFetch: {
+      enabled: boolean('REMOTE_FETCH', false),
+      timeoutMs: integer('REMOTE_FETCH_TIMEOUT_MS', 5000, 100, 60_000),
+      maxBytes: integer('REMOTE_FETCH_MAX_BYTES', 2_097_152, 1024, 64 * 1_048_576),
+    },
+    verifyRateLimit: {
+      max: integer('VERIFY_RATE_LIMIT_MAX', 60, 1, 1_000_000),
+      windowMs: integer('VERIFY_RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400) * 1000,
+    },
+    issueRateLimit: {
+      max: integer('ISSUE_RATE_LIMIT_MAX', 600, 1, 1_000_000),
+      windowMs: integer('ISSUE_RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400) * 1000,
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
