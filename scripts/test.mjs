@@ -2,7 +2,7 @@
 // Runs the test suite on the embedded database (PGlite) and, when TEST_DATABASE_URL is set, again on
 // PostgreSQL. Extra arguments are test files or globs: `npm test -- test/integration/auth.test.ts`.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -49,7 +49,8 @@ for (const database of databases) {
       env: { ...process.env, NODE_ENV: 'test', TZ: 'UTC', TEST_DB: database, LOG_LEVEL: 'silent' },
     },
   );
-  const tap = readFileSync(tapFile, 'utf8');
+  // A run that crashed before writing its report counts as failed, not as a crash of this script.
+  const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
   for (const key of ['pass', 'fail', 'skipped']) {
     const match = new RegExp(`^# ${key} (\\d+)$`, 'm').exec(tap);
     totals[key] += match ? Number(match[1]) : 0;

@@ -248,9 +248,12 @@ function printBanner(input: {
  * The server's logger. Like the core logger (redaction of credentials, pretty output in development), and
  * request URLs are logged with the values of secret-bearing query parameters (e-mail link tokens) hidden.
  */
-export function createServerLogger(config: Pick<Config, 'env' | 'logLevel'>): Logger {
+export function createServerLogger(
+  config: Pick<Config, 'env' | 'logLevel'>,
+  destination?: pino.DestinationStream,
+): Logger {
   const base = loggerOptions(config);
-  return pino({
+  const options: pino.LoggerOptions = {
     ...base,
     serializers: {
       req: (request: {
@@ -267,7 +270,11 @@ export function createServerLogger(config: Pick<Config, 'env' | 'logLevel'>): Lo
         remotePort: request.socket?.remotePort,
       }),
     },
-  });
+  };
+  if (!destination) return pino(options);
+  // pino takes either a transport (pretty printing) or a destination stream, not both.
+  const { transport: _pretty, ...plain } = options;
+  return pino(plain, destination);
 }
 
 const SECRET_PARAMS = /^(token|password|secret|key|code|session|access_token|refresh_token)$/i;
