@@ -28,6 +28,15 @@ export interface CommandContext {
   text(name: string): string | undefined;
   /** A required string option (presence is checked before `run`). */
   required(name: string): string;
+  /** A positional argument by its declared name; undefined when an optional one is absent. */
+  arg(name: string): string | undefined;
+}
+
+export interface PositionalSpec {
+  /** Shown in usage, e.g. `SLUG` or `FILE|URL|-`. */
+  name: string;
+  description: string;
+  required?: boolean;
 }
 
 export interface CommandSpec {
@@ -35,6 +44,8 @@ export interface CommandSpec {
   name: string;
   summary: string;
   options: Record<string, OptionSpec>;
+  /** Positional arguments, in order (e.g. `credstack org show SLUG`). None unless declared. */
+  positionals?: PositionalSpec[];
   /** Extra paragraphs for `--help`. */
   details?: string[];
   examples?: string[];
@@ -77,7 +88,8 @@ function optionUsage(name: string, option: OptionSpec): string {
 /** `credstack user create --email EMAIL --name NAME [--platform-admin]` */
 export function usageLine(spec: CommandSpec): string {
   const options = Object.entries(spec.options).map(([name, option]) => optionUsage(name, option));
-  return ['credstack', spec.name, ...options].join(' ');
+  const positionals = (spec.positionals ?? []).map((p) => (p.required ? p.name : `[${p.name}]`));
+  return ['credstack', spec.name, ...positionals, ...options].join(' ');
 }
 
 export function commandHelp(spec: CommandSpec): string {
@@ -86,12 +98,16 @@ export function commandHelp(spec: CommandSpec): string {
     return [left, option.required ? `${option.description} (required)` : option.description] as const;
   });
   rows.push(['-h, --help', 'Show this help']);
-  const width = Math.max(...rows.map(([left]) => left.length));
+  const argRows = (spec.positionals ?? []).map(
+    (p) => [p.name, p.required ? `${p.description} (required)` : p.description] as const,
+  );
+  const width = Math.max(...[...rows, ...argRows].map(([left]) => left.length));
   const lines = [
     `Usage: ${usageLine(spec)}`,
     '',
     spec.summary,
     ...(spec.details?.length ? ['', ...spec.details] : []),
+    ...(argRows.length ? ['', 'Arguments:', ...argRows.map(([l, r]) => `  ${l.padEnd(width)}  ${r}`)] : []),
     '',
     'Options:',
     ...rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`),
@@ -112,16 +128,29 @@ export function parseCommandArgs(spec: CommandSpec, args: string[], io: CliIo): 
   };
   for (const [name, option] of Object.entries(spec.options)) options[name] = { type: option.type };
   let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
+  const declared = spec.positionals ?? [];
   try {
-    ({ values } = parseArgs({ args, options, strict: true, allowPositionals: false }) as {
-      values: Record<string, string | boolean | undefined>;
-    });
+    ({ values, positionals } = parseArgs({
+      args,
+      options,
+      strict: true,
+      allowPositionals: declared.length > 0,
+    }) as { values: Record<string, string | boolean | undefined>; positionals: string[] });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
     if (code.startsWith('ERR_PARSE_ARGS')) throw new UsageError(parseArgsMessage(error as Error), spec);
     throw error;
   }
   if (values.help === true) return { help: true };
+  if (positionals.length > declared.length) {
+    throw new UsageError(`unexpected argument "${positionals[declared.length]}"`, spec);
+  }
+  declared.forEach((p, i) => {
+    if (p.required && (positionals[i] === undefined || positionals[i] === '')) {
+      throw new UsageError(`missing argument ${p.name}`, spec);
+    }
+  });
   for (const [name, option] of Object.entries(spec.options)) {
     if (option.required && (values[name] === undefined || values[name] === '')) {
       throw new UsageError(`missing required option --${name}`, spec);
@@ -134,6 +163,11 @@ export function parseCommandArgs(spec: CommandSpec, args: string[], io: CliIo): 
     text: (name) => {
       const value = values[name];
       return typeof value === 'string' ? value : undefined;
+    },
+    arg: (name) => {
+      const index = declared.findIndex((p) => p.name === name);
+      if (index < 0) throw new Error(`${spec.name} declares no argument ${name}`);
+      return positionals[index];
     },
     required: (name) => {
       const value = values[name];
