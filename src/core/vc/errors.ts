@@ -16,6 +16,10 @@ export const VC_ERROR_CODES = [
   'invalid_input',
   /** A DID or URL is not valid for the operation (e.g. not a did:web). */
   'invalid_did',
+  /** A DID or status list lives on another host and this server is configured not to fetch other hosts. */
+  'remote_fetch_disabled',
+  /** A status list URL on our own host names no status list we publish. */
+  'status_list_not_found',
 ] as const;
 
 export type VcErrorCode = (typeof VC_ERROR_CODES)[number];

@@ -149,6 +149,39 @@ describe('Data Integrity round trips with fresh keys', () => {
     });
   }
 
+  test('eddsa-jcs-2022 with an embedded context object survives a JSON round trip (contexts compared by value)', async () => {
+    const org = organisation();
+    const credential = {
+      ...badge(org.did),
+      '@context': [
+        'https://www.w3.org/ns/credentials/v2',
+        OB_CONTEXT_URL,
+        { favouriteColour: 'https://vocab.example/favouriteColour' },
+      ],
+      favouriteColour: 'teal',
+    };
+    const signed = await signCredential({
+      credential,
+      signer: org.signer,
+      cryptosuite: 'eddsa-jcs-2022',
+      documentLoader: org.documentLoader,
+    });
+    const roundTripped = JSON.parse(JSON.stringify(signed)) as Json;
+    assert.notEqual(
+      (roundTripped['@context'] as unknown[])[2],
+      ((roundTripped.proof as Json)['@context'] as unknown[])[2],
+      'two equal copies, not one object',
+    );
+    const result = await verifyDataIntegrity({ document: roundTripped, documentLoader: org.documentLoader });
+    assert.equal(result.verified, true, JSON.stringify(result));
+
+    const otherContext = structuredClone(roundTripped);
+    ((otherContext.proof as Json)['@context'] as unknown[])[2] = {
+      favouriteColour: 'https://evil.example/c',
+    };
+    await expectFailure(otherContext, org.documentLoader, 'malformed_proof');
+  });
+
   test('did:key issuer, VC 1.1 credential: the Data Integrity context is added and it verifies', async () => {
     const keyPair = Ed25519KeyPair.generate();
     const issuer = didKeyFor(keyPair.publicKeyMultibase);

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { DataIntegrityProof, type LinkedDataSuite } from '@digitalbazaar/data-integrity';
 import { Ed25519Signature2020 } from '@digitalbazaar/ed25519-signature-2020';
 import {
@@ -453,7 +454,8 @@ async function verifyOneProof(input: {
   if (isJcs && proof['@context'] !== undefined) {
     const proofContext = asList(proof['@context']);
     const documentContext = contextList(unsecured);
-    if (proofContext.some((context, i) => context !== documentContext[i])) {
+    // Embedded context objects are compared by value: a copy of the same object is the same context.
+    if (proofContext.some((context, i) => !isDeepStrictEqual(context, documentContext[i]))) {
       fail('malformed_proof', "The proof's @context is not a prefix of the document's @context");
     }
   }
@@ -498,6 +500,15 @@ async function verifyOneProof(input: {
 
   // 7. Canonicalise, hash and check the signature (the library does all three).
   const suiteProof = isJcs ? { ...proof } : { '@context': unsecured['@context'], ...proof };
+  if (isJcs && proof['@context'] !== undefined) {
+    // The library compares the proof's @context entries with the document's by reference, so an embedded
+    // context object that arrived as JSON (two equal copies) would fail. Step 4 above checked the prefix
+    // by value, as the spec says; hand the library the document's own entries (same values, same hash).
+    const documentEntries = asList(document['@context']);
+    suiteProof['@context'] = Array.isArray(proof['@context'])
+      ? documentEntries.slice(0, proof['@context'].length)
+      : documentEntries[0];
+  }
   let outcome: Awaited<ReturnType<LinkedDataSuite['verifyProof']>>;
   try {
     outcome = await suite.verifyProof({
