@@ -3,10 +3,12 @@ import { systemActor } from '../src/core/actor.ts';
 import { buildTestApp } from '../test/helpers/app.ts';
 import { login } from '../test/helpers/factories.ts';
 import { measure, report } from './harness.ts';
+import { runVcBenchmarks } from './vc.bench.ts';
 
 /**
  * `npm run bench`: throughput of the foundation's hot paths on the embedded database, each as a ratio
- * against a baseline measured in the same run. `npm run bench -- --quick` for a short run.
+ * against a baseline measured in the same run, then VC signing and verification against independent
+ * libraries run side by side (vc.bench.ts). `npm run bench -- --quick` for a short run.
  */
 const quick = argv.includes('--quick');
 const timing = quick
@@ -76,3 +78,5 @@ try {
 } finally {
   await ctx.close();
 }
+
+await runVcBenchmarks(timing);
