@@ -7,6 +7,9 @@ import type { Logger } from './core/logger.ts';
 import { type DatabaseHandle, openDatabase } from './db/database.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { createAuditService } from './modules/audit/audit.service.ts';
+import { createCredentialsService } from './modules/credentials/credentials.service.ts';
+import { createLocalKeyCustody } from './modules/keys/keys.custody.ts';
+import { createKeysService } from './modules/keys/keys.service.ts';
 import { createMailService } from './modules/mail/mail.service.ts';
 import {
   createOutboxTransport,
@@ -15,6 +18,7 @@ import {
 } from './modules/mail/mail.transport.ts';
 import { createOrganisationsService } from './modules/organisations/organisations.service.ts';
 import { createTokensService } from './modules/tokens/tokens.service.ts';
+import { createVerificationService } from './modules/verification/verification.service.ts';
 
 /**
  * Everything with a side effect, wired once. The server and the CLI both call {@link buildDeps}; tests pass
@@ -86,5 +90,19 @@ function buildServices(base: {
   const accounts = createAccountsService({ db, clock, ids, config, audit, mail });
   const organisations = createOrganisationsService({ db, clock, ids, config, audit, mail, accounts });
   const tokens = createTokensService({ db, clock, ids, audit, organisations });
-  return { audit, mail, accounts, organisations, tokens };
+  // The local custody seals keys under the master key; a KMS/HSM custody would be chosen here by config.
+  const custody = createLocalKeyCustody({ masterKey: config.masterKey });
+  const keys = createKeysService({ db, clock, ids, config, audit, organisations, custody, logger });
+  const credentials = createCredentialsService({ db, clock, ids, config, audit, mail, organisations, keys });
+  // Our own DIDs and status lists are answered from the database, never by an HTTP call to ourselves.
+  const verification = createVerificationService({
+    config,
+    clock,
+    local: {
+      resolveLocalDid: (did) => keys.resolveLocalDid(did),
+      loadLocalStatusList: (url) => credentials.loadLocalStatusList(url),
+    },
+    published: { getPublicCredential: (options) => credentials.getPublicCredential(options) },
+  });
+  return { audit, mail, accounts, organisations, tokens, keys, credentials, verification };
 }

@@ -136,6 +136,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const port = (runningApp.server.address() as AddressInfo).port;
   const listeningUrl = `${protocol}://${urlHost(config.host)}:${port}`;
   const url = browseUrl(protocol, config.host, port);
+  if (config.port === 0) lock?.setUrl(url);
   printBanner({ config, deps, listeningUrl, url, demo, print, logger });
 
   return {

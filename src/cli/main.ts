@@ -11,15 +11,24 @@ import {
   UsageError,
 } from './command.ts';
 import { auditVerifyCommand } from './commands/audit-verify.ts';
+import {
+  credentialReinstateCommand,
+  credentialRevokeCommand,
+  credentialSuspendCommand,
+} from './commands/credential-status.ts';
 import { dbMigrateCommand } from './commands/db-migrate.ts';
 import { demoSeedCommand } from './commands/demo-seed.ts';
+import { issueCommand } from './commands/issue.ts';
 import { orgAddMemberCommand } from './commands/org-add-member.ts';
 import { orgCreateCommand } from './commands/org-create.ts';
 import { orgListCommand } from './commands/org-list.ts';
+import { orgRotateKeyCommand } from './commands/org-rotate-key.ts';
+import { orgShowCommand } from './commands/org-show.ts';
 import { serveCommand } from './commands/serve.ts';
 import { tokenCreateCommand } from './commands/token-create.ts';
 import { userCreateCommand } from './commands/user-create.ts';
 import { userSetPasswordCommand } from './commands/user-set-password.ts';
+import { verifyCommand } from './commands/verify.ts';
 import { processIo, reportError } from './runtime.ts';
 
 /** Every command, in the order `--help` lists them. */
@@ -31,7 +40,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   orgCreateCommand,
   orgListCommand,
   orgAddMemberCommand,
+  orgShowCommand,
+  orgRotateKeyCommand,
   tokenCreateCommand,
+  issueCommand,
+  credentialRevokeCommand,
+  credentialSuspendCommand,
+  credentialReinstateCommand,
+  verifyCommand,
   auditVerifyCommand,
   demoSeedCommand,
 ];

@@ -21,6 +21,8 @@ export const ERROR_STATUS = {
   not_found: 404,
   /** The HTTP method is not supported on this path. */
   method_not_allowed: 405,
+  /** None of the representations the client accepts is available (Accept header). */
+  not_acceptable: 406,
   /** A unique value is already taken (e-mail, slug...). */
   conflict: 409,
   /** The resource changed state and the action no longer applies (e.g. invitation already accepted). */
@@ -33,6 +35,12 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   /** The body is well-formed but breaks the schema or a business rule. */
   validation_failed: 422,
+  /** A credential to sign is not a valid VC 2.0 credential (undefined JSON-LD terms, bad shape, wrong issuer). */
+  invalid_credential: 422,
+  /** A credential names a JSON-LD @context that is not bundled; remote contexts are never fetched. */
+  unknown_context: 422,
+  /** The credential is revoked, which is final: it cannot be reinstated or suspended. */
+  credential_revoked: 409,
   /** Wrong e-mail or password. */
   invalid_credentials: 401,
   /** Too many requests or failed logins; retry later. */
@@ -41,6 +49,8 @@ export const ERROR_STATUS = {
   internal_error: 500,
   /** A dependency (database) is not reachable. */
   unavailable: 503,
+  /** The organisation's signing key cannot be unlocked (wrong master key, key store unreachable). */
+  issuer_key_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -101,14 +111,19 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   email_not_verified: 'E-mail address not verified',
   not_found: 'Not found',
   method_not_allowed: 'Method not allowed',
+  not_acceptable: 'Not acceptable',
   conflict: 'Conflict',
   invalid_state: 'Invalid state',
   token_invalid: 'Invalid or expired token',
   payload_too_large: 'Payload too large',
   unsupported_media_type: 'Unsupported media type',
   validation_failed: 'Validation failed',
+  invalid_credential: 'Invalid credential',
+  unknown_context: 'Unknown JSON-LD context',
+  credential_revoked: 'Credential revoked',
   invalid_credentials: 'Invalid credentials',
   rate_limited: 'Too many requests',
   internal_error: 'Internal server error',
   unavailable: 'Service unavailable',
+  issuer_key_unavailable: 'Signing key unavailable',
 };

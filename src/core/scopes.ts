@@ -3,8 +3,9 @@
  * `organisations.policy.ts`), so one check covers members and tokens alike: a token may do exactly what its
  * scopes name, and a scope can only be granted by someone whose role holds that permission.
  *
- * Management permissions (`org:update`, `members:manage`, `invitations:manage`, `tokens:manage`) are
- * deliberately NOT scopes: an API token can never change the organisation's people or mint more tokens.
+ * Management permissions (`org:update`, `members:manage`, `invitations:manage`, `tokens:manage`,
+ * `keys:manage`) are deliberately NOT scopes: an API token can never change the organisation's people,
+ * mint more tokens or rotate the signing keys.
  *
  * Later modules add their scopes here (and the matching permission to the role table) rather than
  * inventing new strings at the call site.

@@ -1,4 +1,13 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -8,6 +17,8 @@ import { join } from 'node:path';
  */
 export interface DataDirLock {
   release(): void;
+  /** Records where the holder can be reached (a server learns its port only after listening). */
+  setUrl(url: string): void;
 }
 
 export interface LockOwner {
@@ -45,6 +56,7 @@ export function acquireDataDirLock(dataDir: string, info: Omit<LockOwner, 'pid' 
       const release = () => {
         if (released) return;
         released = true;
+        process.off('exit', release);
         try {
           const current = JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
           if (current.pid === process.pid) unlinkSync(path);
@@ -53,7 +65,14 @@ export function acquireDataDirLock(dataDir: string, info: Omit<LockOwner, 'pid' 
         }
       };
       process.once('exit', release);
-      return { release };
+      const setUrl = (url: string) => {
+        if (released) return;
+        // Written beside and renamed over, so a reader never sees a half-written lock.
+        const next = `${path}.${process.pid}.tmp`;
+        writeFileSync(next, JSON.stringify({ ...owner, url }), { mode: 0o600 });
+        renameSync(next, path);
+      };
+      return { release, setUrl };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const existing = readOwner(path);

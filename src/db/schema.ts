@@ -127,6 +127,79 @@ export interface MailMessagesTable {
   sent_at: Timestamp | null;
 }
 
+export interface IssuerKeysTable {
+  id: string;
+  organisation_id: string;
+  /** The verification method is `<did>#key-<key_number>`. */
+  key_number: number;
+  algorithm: 'Ed25519';
+  public_key_multibase: string;
+  /** The sealed private key (encryptPrivateKey) or an external key store's reference. Never served. */
+  private_key_sealed: string;
+  created_at: Timestamp;
+  retired_at: Timestamp | null;
+}
+
+export type CredentialFormat = 'data-integrity' | 'vc+jwt';
+export type CredentialStatus = 'active' | 'suspended' | 'revoked';
+export type StatusListPurpose = 'revocation' | 'suspension';
+
+export interface CredentialsTable {
+  id: string;
+  organisation_id: string;
+  /** The credential's own `id` (our public URL, or the one a VC-API caller gave). */
+  credential_uri: string;
+  format: CredentialFormat;
+  cryptosuite: string | null;
+  types: ColumnType<string[], string[], string[]>;
+  /** The signed credential exactly as issued: JSON text (Data Integrity) or a compact JWS (vc+jwt). */
+  document: string;
+  issuer: string;
+  key_id: string;
+  name: string | null;
+  achievement_name: string | null;
+  /** Normalised (lower-case); kept for mail and search, never published (the credential has a hash). */
+  recipient_email: string | null;
+  recipient_name: string | null;
+  recipient_did: string | null;
+  holder_name_public: Generated<boolean>;
+  status: CredentialStatus;
+  status_reason: string | null;
+  status_changed_at: Timestamp | null;
+  valid_from: Timestamp | null;
+  valid_until: Timestamp | null;
+  issued_at: Timestamp;
+  issued_via: 'api' | 'vc-api' | 'cli';
+  issued_by_type: string;
+  issued_by_id: string | null;
+}
+
+export interface StatusListsTable {
+  id: string;
+  organisation_id: string;
+  purpose: StatusListPurpose;
+  /** The DID that signs the list; the same as the issuer of the credentials pointing into it. */
+  issuer: string;
+  size: number;
+  capacity: number;
+  allocated: Generated<number>;
+  state: 'active' | 'full';
+  /** The signed BitstringStatusListCredential as served (JSON text). */
+  credential: string;
+  etag: string;
+  version: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface StatusListEntriesTable {
+  list_id: string;
+  status_index: number;
+  credential_id: string;
+  purpose: StatusListPurpose;
+  is_set: Generated<boolean>;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -138,6 +211,10 @@ export interface Database {
   api_tokens: ApiTokensTable;
   audit_events: AuditEventsTable;
   mail_messages: MailMessagesTable;
+  issuer_keys: IssuerKeysTable;
+  credentials: CredentialsTable;
+  status_lists: StatusListsTable;
+  status_list_entries: StatusListEntriesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -150,3 +227,6 @@ export type InvitationRow = Selectable<InvitationsTable>;
 export type ApiTokenRow = Selectable<ApiTokensTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
 export type MailMessageRow = Selectable<MailMessagesTable>;
+export type IssuerKeyRow = Selectable<IssuerKeysTable>;
+export type CredentialRow = Selectable<CredentialsTable>;
+export type StatusListRow = Selectable<StatusListsTable>;

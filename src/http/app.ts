@@ -13,8 +13,13 @@ import { accountsRoutes } from '../modules/accounts/accounts.routes.ts';
 import { UserSelfSchema } from '../modules/accounts/accounts.schemas.ts';
 import { adminRoutes } from '../modules/accounts/admin.routes.ts';
 import { auditRoutes } from '../modules/audit/audit.routes.ts';
+import { credentialsRoutes } from '../modules/credentials/credentials.routes.ts';
+import { statusListsRoutes } from '../modules/credentials/status-lists.routes.ts';
+import { vcApiRoutes } from '../modules/credentials/vc-api.routes.ts';
+import { didDocumentRoutes, keysRoutes } from '../modules/keys/keys.routes.ts';
 import { organisationsRoutes } from '../modules/organisations/organisations.routes.ts';
 import { tokensRoutes } from '../modules/tokens/tokens.routes.ts';
+import { verificationRoutes } from '../modules/verification/verification.routes.ts';
 import { authPlugin } from './auth.ts';
 import { healthRoutes } from './health.routes.ts';
 import { pagesRoutes } from './pages.routes.ts';
@@ -202,12 +207,18 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(authPlugin, { deps });
   await app.register(healthRoutes, { deps });
   await app.register(pagesRoutes, { deps });
+  await app.register(statusListsRoutes, { deps });
+  await app.register(vcApiRoutes, { deps });
+  await app.register(didDocumentRoutes, { deps });
+  await app.register(verificationRoutes, { deps });
   await app.register(
     async (api) => {
       await api.register(accountsRoutes, { deps });
       await api.register(adminRoutes, { deps });
       await api.register(organisationsRoutes, { deps });
       await api.register(tokensRoutes, { deps });
+      await api.register(credentialsRoutes, { deps });
+      await api.register(keysRoutes, { deps });
       await api.register(auditRoutes, { deps });
     },
     { prefix: '/api/v1' },
@@ -232,7 +243,7 @@ type OpenApiDocument = { paths?: Record<string, Record<string, unknown>> };
  */
 function documentProblemResponses<T extends OpenApiDocument>(doc: T): T {
   for (const [path, operations] of Object.entries(doc.paths ?? {})) {
-    if (!path.startsWith('/api/v1/')) continue;
+    if (!path.startsWith('/api/v1/') && !path.includes('/vc-api/')) continue;
     for (const operation of Object.values(operations) as OpenApiOperation[]) {
       if (typeof operation !== 'object' || operation === null) continue;
       operation.responses ??= {};

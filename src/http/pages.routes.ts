@@ -2,33 +2,13 @@ import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { isAppError } from '../core/errors.ts';
 import type { AppDeps } from '../deps.ts';
+import { escapeHtml, page } from './html.ts';
 
 /**
  * The few server-rendered pages the foundation needs: the landing page and the targets of the links we
  * mail (confirm e-mail, reset password, invitation). They work without JavaScript; the full web
  * application replaces the landing page later.
  */
-export function escapeHtml(value: string): string {
-  return value.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
-}
-
-function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · Credstack</title>
-<style>
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.5}
-h1{font-size:1.6rem}a{color:#0b57d0}label{display:block;margin:.8rem 0 .3rem;font-weight:600}
-input{font:inherit;padding:.5rem;width:100%;box-sizing:border-box;border:1px solid #555;border-radius:4px}
-button{font:inherit;margin-top:1rem;padding:.6rem 1.2rem;background:#0b57d0;color:#fff;border:0;border-radius:4px;cursor:pointer}
-button:focus,input:focus,a:focus{outline:3px solid #f9a825;outline-offset:2px}
-.ok{border-left:4px solid #1b7a3a;padding-left:1rem}.error{border-left:4px solid #b3261e;padding-left:1rem}
-</style></head><body><main>${body}</main></body></html>`;
-}
-
 function sendPage(reply: FastifyReply, status: number, title: string, body: string) {
   return reply
     .status(status)

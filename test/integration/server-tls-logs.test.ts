@@ -166,7 +166,11 @@ describe('HTTPS serving and log hygiene (production mode)', { concurrency: 1 }, 
     assert.match(setCookie, /;\s*SameSite=(Lax|Strict)/i);
     const sessionToken = setCookie.slice('cs_session='.length).split(';')[0]!;
     const csrfToken = (JSON.parse(login.body) as { csrfToken: string }).csrfToken;
-    const cookieHeaders = { cookie: `cs_session=${sessionToken}`, 'x-csrf-token': csrfToken, origin: 'https://credstack.test' };
+    const cookieHeaders = {
+      cookie: `cs_session=${sessionToken}`,
+      'x-csrf-token': csrfToken,
+      origin: 'https://credstack.test',
+    };
 
     const me = await request('GET', '/api/v1/me', { headers: cookieHeaders });
     assert.equal(me.status, 200, me.body);

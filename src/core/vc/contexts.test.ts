@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import jsonld from 'jsonld';
+import { sharedPath } from '../../../test/helpers/shared.ts';
 import { BUNDLED_CONTEXTS, CONTEXT_URLS, createDocumentLoader, JSONLD_SAFE_MODE } from './contexts.ts';
 import { UnknownContextError, VcError } from './errors.ts';
 
-const SPECS = fileURLToPath(new URL('../../../../shared/specs/openbadges-3.0/', import.meta.url));
+const SPECS = sharedPath('specs/openbadges-3.0/');
 
 describe('static document loader', () => {
   test('serves the bundled VC, Data Integrity, Multikey, Ed25519-2020, DID and OB 3.0 contexts', async () => {

@@ -5,13 +5,14 @@
  * JSON Schema here, independently of open-badges.ts, and ajv validates built credentials and the spec's
  * own examples against it. Those tests skip with a message when ../shared is absent.
  */
+
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { sharedPath } from '../../../test/helpers/shared.ts';
 import { createDocumentLoader } from './contexts.ts';
 import { didKeyFor, didKeyVerificationMethodId } from './did.ts';
 import { VcError } from './errors.ts';
@@ -559,10 +560,8 @@ describe('signed OpenBadgeCredentials (fresh did:key issuer)', () => {
 // ---------------------------------------------------------------------------------------------------
 // The OB 3.0 data model as a JSON Schema, derived from ../shared
 
-const OB_SPEC = fileURLToPath(new URL('../../../../shared/specs/openbadges-3.0/', import.meta.url));
-const OB_EXAMPLES = fileURLToPath(
-  new URL('../../../../shared/data/vc-test-vectors/1edtech-ob3/examples/', import.meta.url),
-);
+const OB_SPEC = sharedPath('specs/openbadges-3.0/');
+const OB_EXAMPLES = sharedPath('data/vc-test-vectors/1edtech-ob3/examples/');
 const sharedSkip =
   existsSync(`${OB_SPEC}common_credentials.lines`) && existsSync(OB_EXAMPLES)
     ? false

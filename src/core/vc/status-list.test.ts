@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
+import { sharedPath } from '../../../test/helpers/shared.ts';
 import { createDocumentLoader } from './contexts.ts';
 import { didKeyFor, didKeyVerificationMethodId } from './did.ts';
 import { VcError } from './errors.ts';
@@ -440,9 +440,7 @@ describe('signed status list credentials', () => {
   }
 });
 
-const SPEC = fileURLToPath(
-  new URL('../../../../shared/specs/vc-bitstring-status-list.html', import.meta.url),
-);
+const SPEC = sharedPath('specs/vc-bitstring-status-list.html');
 
 describe('the specification document', {
   skip: existsSync(SPEC) ? false : `${SPEC} not found (../shared is absent)`,

@@ -4,18 +4,19 @@
  * 3.0 eddsa-rdfc-2022 vector. The vectors are read from ../shared (never copied into the repository); the
  * tests skip with a message when it is absent.
  */
+
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { sharedPath } from '../../../test/helpers/shared.ts';
 import { createDocumentLoader } from './contexts.ts';
 import { didKeyVerificationMethodId } from './did.ts';
 import { Ed25519KeyPair } from './keys.ts';
 import { type Cryptosuite, canonicalize, signCredential, verifyDataIntegrity } from './proofs.ts';
 import { createLocalSigner, type Signer } from './signer.ts';
 
-const VECTORS = fileURLToPath(new URL('../../../../shared/data/vc-test-vectors/', import.meta.url));
+const VECTORS = sharedPath('data/vc-test-vectors/');
 const skip = existsSync(VECTORS)
   ? false
   : `shared test vectors not found at ${VECTORS} (../shared is absent)`;

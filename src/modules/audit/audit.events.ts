@@ -27,6 +27,34 @@ export interface AuditEventData {
   'api_token.created': { name: string; scopes: string[]; expiresAt: string | null };
   'api_token.revoked': Record<string, never>;
   'demo.seeded': { organisationSlug: string };
+  /** The organisation's first signing key, made on first use. Only public key material is recorded. */
+  'issuer_key.created': { keyId: string; verificationMethod: string; publicKeyMultibase: string };
+  /** A new active key; the previous one is retired but stays in the DID document. */
+  'issuer_key.rotated': {
+    keyId: string;
+    verificationMethod: string;
+    publicKeyMultibase: string;
+    retiredKeyId: string;
+    retiredVerificationMethod: string;
+  };
+  'credential.issued': {
+    via: 'api' | 'vc-api' | 'cli';
+    format: 'data-integrity' | 'vc+jwt';
+    cryptosuite: string | null;
+    issuer: string;
+    /** The positions the credential got: `${listId}#${index}` per purpose. */
+    status: { revocation: string; suspension: string };
+  };
+  'credential.revoked': { reason: string; via: 'api' | 'vc-api' | 'cli' };
+  'credential.suspended': { reason: string; via: 'api' | 'vc-api' | 'cli' };
+  'credential.reinstated': { reason: string; via: 'api' | 'vc-api' | 'cli' };
+  'status_list.created': {
+    purpose: 'revocation' | 'suspension';
+    issuer: string;
+    size: number;
+    capacity: number;
+  };
+  'status_list.filled': { purpose: 'revocation' | 'suspension'; allocated: number; capacity: number };
 }
 
 export type AuditEventType = keyof AuditEventData;

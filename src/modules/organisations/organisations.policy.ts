@@ -13,7 +13,8 @@ export type Permission =
   | 'org:update'
   | 'members:manage'
   | 'invitations:manage'
-  | 'tokens:manage';
+  | 'tokens:manage'
+  | 'keys:manage';
 
 export const ALL_PERMISSIONS: readonly Permission[] = [
   'org:read',
@@ -22,6 +23,7 @@ export const ALL_PERMISSIONS: readonly Permission[] = [
   'members:manage',
   'invitations:manage',
   'tokens:manage',
+  'keys:manage',
   'audit:read',
   'credentials:issue',
   'credentials:status',

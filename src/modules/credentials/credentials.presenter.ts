@@ -1,0 +1,56 @@
+import type { CredentialRow } from '../../db/schema.ts';
+import type { CredentialDetails } from './credentials.service.ts';
+
+/**
+ * A credential as members holding `credentials:read` see it in lists. The recipient's e-mail address is
+ * included: the organisation knows whom it issued to. Key ids and the stored document are not.
+ */
+export function presentCredentialSummary(record: CredentialRow, pageUrl: string) {
+  return {
+    id: record.id,
+    credentialId: record.credential_uri,
+    url: pageUrl,
+    types: [...record.types],
+    name: record.name,
+    achievementName: record.achievement_name,
+    issuer: record.issuer,
+    format: record.format,
+    cryptosuite: record.cryptosuite,
+    recipient: { email: record.recipient_email, name: record.recipient_name, did: record.recipient_did },
+    holderNamePublic: record.holder_name_public,
+    status: record.status,
+    statusReason: record.status_reason,
+    statusChangedAt: record.status_changed_at?.toISOString() ?? null,
+    validFrom: record.valid_from?.toISOString() ?? null,
+    validUntil: record.valid_until?.toISOString() ?? null,
+    issuedAt: record.issued_at.toISOString(),
+    issuedVia: record.issued_via,
+    issuedBy: { type: record.issued_by_type, id: record.issued_by_id },
+  };
+}
+
+/** One credential with its status list positions and the signed credential itself. */
+export function presentCredential(details: CredentialDetails, pageUrl: string) {
+  return {
+    ...presentCredentialSummary(details.record, pageUrl),
+    statusEntries: details.statusEntries.map((entry) => ({
+      purpose: entry.purpose,
+      statusListCredential: entry.listUrl,
+      statusListIndex: entry.index,
+    })),
+    verifiableCredential: details.verifiableCredential,
+  };
+}
+
+/**
+ * The VC-API answer for a secured credential: the object itself, or for vc+jwt the VC 2.0
+ * `EnvelopedVerifiableCredential` carrying the JWT in a data: URL (VC-JOSE-COSE §"Securing with JOSE").
+ */
+export function presentVcApiCredential(verifiableCredential: Record<string, unknown> | string) {
+  if (typeof verifiableCredential !== 'string') return verifiableCredential;
+  return {
+    '@context': 'https://www.w3.org/ns/credentials/v2',
+    id: `data:application/vc+jwt,${verifiableCredential}`,
+    type: 'EnvelopedVerifiableCredential',
+  };
+}

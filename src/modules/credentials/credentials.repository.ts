@@ -1,0 +1,247 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import type {
+  CredentialFormat,
+  CredentialRow,
+  CredentialStatus,
+  StatusListPurpose,
+  StatusListRow,
+} from '../../db/schema.ts';
+
+export interface NewCredential {
+  id: string;
+  organisation_id: string;
+  credential_uri: string;
+  format: CredentialFormat;
+  cryptosuite: string | null;
+  types: string[];
+  document: string;
+  issuer: string;
+  key_id: string;
+  name: string | null;
+  achievement_name: string | null;
+  recipient_email: string | null;
+  recipient_name: string | null;
+  recipient_did: string | null;
+  status: CredentialStatus;
+  valid_from: Date | null;
+  valid_until: Date | null;
+  issued_at: Date;
+  issued_via: 'api' | 'vc-api' | 'cli';
+  issued_by_type: string;
+  issued_by_id: string | null;
+}
+
+export interface CredentialListFilter {
+  organisationId: string;
+  status?: CredentialStatus;
+  recipientEmail?: string;
+  /** Rows strictly after this position in (issued_at desc, id desc) order. */
+  after?: { issuedAt: Date; id: string };
+  limit: number;
+}
+
+/** SQL for credentials and status lists; the services pass the transaction they run in. */
+export function createCredentialsRepository() {
+  return {
+    insertCredential: (db: Db, row: NewCredential) =>
+      db.insertInto('credentials').values(row).returningAll().executeTakeFirstOrThrow(),
+
+    findCredential: (db: Db, organisationId: string, id: string) =>
+      db
+        .selectFrom('credentials')
+        .selectAll()
+        .where('organisation_id', '=', organisationId)
+        .where('id', '=', id)
+        .executeTakeFirst(),
+
+    findCredentialByUri: (db: Db, organisationId: string, uri: string) =>
+      db
+        .selectFrom('credentials')
+        .selectAll()
+        .where('organisation_id', '=', organisationId)
+        .where('credential_uri', '=', uri)
+        .executeTakeFirst(),
+
+    /** For public pages: by id alone, with the organisation's public names. */
+    findPublicCredential: (db: Db, id: string) =>
+      db
+        .selectFrom('credentials')
+        .innerJoin('organisations', 'organisations.id', 'credentials.organisation_id')
+        .selectAll('credentials')
+        .select(['organisations.name as organisation_name', 'organisations.slug as organisation_slug'])
+        .where('credentials.id', '=', id)
+        .executeTakeFirst(),
+
+    listCredentials: (db: Db, filter: CredentialListFilter) => {
+      let query = db
+        .selectFrom('credentials')
+        .selectAll()
+        .where('organisation_id', '=', filter.organisationId)
+        .orderBy('issued_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(filter.limit);
+      if (filter.status) query = query.where('status', '=', filter.status);
+      if (filter.recipientEmail) query = query.where('recipient_email', '=', filter.recipientEmail);
+      const after = filter.after;
+      if (after) {
+        query = query.where((eb) =>
+          eb.or([
+            eb('issued_at', '<', after.issuedAt),
+            eb.and([eb('issued_at', '=', after.issuedAt), eb('id', '<', after.id)]),
+          ]),
+        );
+      }
+      return query.execute();
+    },
+
+    /** Locks the credential row for a status change (callers hold the organisation lock too). */
+    lockCredential: (db: Db, organisationId: string, id: string) =>
+      db
+        .selectFrom('credentials')
+        .selectAll()
+        .where('organisation_id', '=', organisationId)
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirst(),
+
+    updateStatus: (
+      db: Db,
+      id: string,
+      update: { status: CredentialStatus; status_reason: string; status_changed_at: Date },
+    ) =>
+      db
+        .updateTable('credentials')
+        .set(update)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow() as Promise<CredentialRow>,
+
+    // -- status lists ---------------------------------------------------------------------------------
+
+    findActiveList: (db: Db, organisationId: string, purpose: StatusListPurpose, issuer: string) =>
+      db
+        .selectFrom('status_lists')
+        .selectAll()
+        .where('organisation_id', '=', organisationId)
+        .where('purpose', '=', purpose)
+        .where('issuer', '=', issuer)
+        .where('state', '=', 'active')
+        .executeTakeFirst(),
+
+    /**
+     * Opens a list unless another transaction already opened the active one for the same organisation,
+     * purpose and issuer: then nothing is inserted (undefined) and the caller reads the winner's.
+     */
+    insertListIfNoneActive: (
+      db: Db,
+      row: {
+        id: string;
+        organisation_id: string;
+        purpose: StatusListPurpose;
+        issuer: string;
+        size: number;
+        capacity: number;
+        credential: string;
+        etag: string;
+        created_at: Date;
+      },
+    ) =>
+      db
+        .insertInto('status_lists')
+        .values({ ...row, state: 'active', version: 1, allocated: 0, updated_at: row.created_at })
+        .onConflict((oc) =>
+          oc.columns(['organisation_id', 'purpose', 'issuer']).where('state', '=', 'active').doNothing(),
+        )
+        .returningAll()
+        .executeTakeFirst(),
+
+    findList: (db: Db, id: string) =>
+      db.selectFrom('status_lists').selectAll().where('id', '=', id).executeTakeFirst(),
+
+    /** The served form of a list only: what a GET needs, nothing else. */
+    findPublishedList: (db: Db, id: string) =>
+      db
+        .selectFrom('status_lists')
+        .select(['id', 'credential', 'etag', 'updated_at'])
+        .where('id', '=', id)
+        .executeTakeFirst(),
+
+    /**
+     * Takes position `index` in the list for the credential, unless it is taken (also by a transaction
+     * that has not committed yet: PostgreSQL waits for it, then reports the conflict). Never raises a unique
+     * violation, so the surrounding transaction stays usable for the retry.
+     */
+    claimIndex: async (
+      db: Db,
+      entry: { list_id: string; status_index: number; credential_id: string; purpose: StatusListPurpose },
+    ): Promise<boolean> => {
+      const row = await db
+        .insertInto('status_list_entries')
+        .values(entry)
+        .onConflict((oc) => oc.columns(['list_id', 'status_index']).doNothing())
+        .returning('status_index')
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    /** Counts an allocation; returns the list's new count (the row stays locked until commit). */
+    countAllocation: (db: Db, listId: string, count: number) =>
+      db
+        .updateTable('status_lists')
+        .set({ allocated: sql`allocated + ${count}` })
+        .where('id', '=', listId)
+        .returning(['id', 'allocated', 'capacity', 'state', 'purpose', 'organisation_id'])
+        .executeTakeFirstOrThrow(),
+
+    markListFull: (db: Db, listId: string, now: Date) =>
+      db
+        .updateTable('status_lists')
+        .set({ state: 'full', updated_at: now })
+        .where('id', '=', listId)
+        .where('state', '=', 'active')
+        .returning('id')
+        .executeTakeFirst(),
+
+    setEntryBit: (db: Db, credentialId: string, purpose: StatusListPurpose, value: boolean) =>
+      db
+        .updateTable('status_list_entries')
+        .set({ is_set: value })
+        .where('credential_id', '=', credentialId)
+        .where('purpose', '=', purpose)
+        .returning(['list_id', 'status_index'])
+        .executeTakeFirst(),
+
+    entriesOf: (db: Db, credentialId: string) =>
+      db
+        .selectFrom('status_list_entries')
+        .select(['list_id', 'status_index', 'purpose', 'is_set'])
+        .where('credential_id', '=', credentialId)
+        .orderBy('purpose')
+        .execute(),
+
+    setIndexes: async (db: Db, listId: string): Promise<number[]> => {
+      const rows = await db
+        .selectFrom('status_list_entries')
+        .select('status_index')
+        .where('list_id', '=', listId)
+        .where('is_set', '=', true)
+        .execute();
+      return rows.map((row) => row.status_index);
+    },
+
+    storeListCredential: (
+      db: Db,
+      listId: string,
+      update: { credential: string; etag: string; updated_at: Date },
+    ) =>
+      db
+        .updateTable('status_lists')
+        .set({ ...update, version: sql`version + 1` })
+        .where('id', '=', listId)
+        .returningAll()
+        .executeTakeFirstOrThrow() as Promise<StatusListRow>,
+  };
+}
+
+export type CredentialsRepository = ReturnType<typeof createCredentialsRepository>;
