@@ -93,7 +93,17 @@ function buildServices(base: {
   // The local custody seals keys under the master key; a KMS/HSM custody would be chosen here by config.
   const custody = createLocalKeyCustody({ masterKey: config.masterKey });
   const keys = createKeysService({ db, clock, ids, config, audit, organisations, custody, logger });
-  const credentials = createCredentialsService({ db, clock, ids, config, audit, mail, organisations, keys });
+  const credentials = createCredentialsService({
+    db,
+    clock,
+    ids,
+    config,
+    audit,
+    mail,
+    organisations,
+    keys,
+    accounts,
+  });
   // Our own DIDs and status lists are answered from the database, never by an HTTP call to ourselves.
   const verification = createVerificationService({
     config,

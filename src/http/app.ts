@@ -14,6 +14,7 @@ import { UserSelfSchema } from '../modules/accounts/accounts.schemas.ts';
 import { adminRoutes } from '../modules/accounts/admin.routes.ts';
 import { auditRoutes } from '../modules/audit/audit.routes.ts';
 import { credentialsRoutes } from '../modules/credentials/credentials.routes.ts';
+import { holderCredentialsRoutes } from '../modules/credentials/holder-credentials.routes.ts';
 import { statusListsRoutes } from '../modules/credentials/status-lists.routes.ts';
 import { vcApiRoutes } from '../modules/credentials/vc-api.routes.ts';
 import { didDocumentRoutes, keysRoutes } from '../modules/keys/keys.routes.ts';
@@ -218,6 +219,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(organisationsRoutes, { deps });
       await api.register(tokensRoutes, { deps });
       await api.register(credentialsRoutes, { deps });
+      await api.register(holderCredentialsRoutes, { deps });
       await api.register(keysRoutes, { deps });
       await api.register(auditRoutes, { deps });
     },

@@ -109,7 +109,7 @@ describe('credstack serve on an empty data directory', { concurrency: 1 }, () =>
       assert.equal(refused.code, 1, refused.stdout);
       assert.match(
         refused.stderr,
-        /^error: The data directory .* is in use by another Credstack process \(pid \d+, server\)/,
+        /^error: The data directory .* is in use by another Credstack process \(pid \d+, server at http:\/\/localhost:\d+\)/,
       );
       assert.doesNotMatch(refused.stderr, /\n\s+at /);
       assert.equal(refused.stdout, '');

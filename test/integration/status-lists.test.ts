@@ -44,7 +44,7 @@ function issueWith(service: CredentialsService, slug: string) {
 
 /** A credentials service over `deps` whose position draws come from `draw` (to force collisions). */
 function serviceWithDraws(deps: TestContext['deps'], draw: (size: number) => number): CredentialsService {
-  const { audit, mail, organisations, keys } = deps.services;
+  const { audit, mail, organisations, keys, accounts } = deps.services;
   return createCredentialsService({
     db: deps.database.db,
     clock: deps.clock,
@@ -54,6 +54,7 @@ function serviceWithDraws(deps: TestContext['deps'], draw: (size: number) => num
     mail,
     organisations,
     keys,
+    accounts,
     randomIndex: draw,
   });
 }

@@ -509,6 +509,24 @@ export function createAccountsService(deps: AccountsServiceDeps) {
     return requireUserRow(deps.db, options.actor.userId);
   }
 
+  /**
+   * For other modules that hand out what was addressed to an e-mail address (credentials to their holder):
+   * the signed-in user's address (normalised), but only once they proved they own it — otherwise anyone
+   * could sign up with someone else's address and claim what was sent to it. Read from the user row, not
+   * the session, so a verification in another tab counts at once.
+   */
+  async function verifiedEmailOf(options: { actor: Actor; trx?: Db }): Promise<string> {
+    const { actor } = options;
+    if (actor.kind !== 'user') throw new AppError('unauthenticated', 'Sign in to do this');
+    const user = await requireUserRow(options.trx ?? deps.db, actor.userId);
+    if (!user.email_verified_at) {
+      throw new AppError('email_not_verified', 'Verify your e-mail address first', {
+        detail: 'This needs a verified e-mail address: open the link we mailed you, or ask for a new one',
+      });
+    }
+    return normaliseEmail(user.email);
+  }
+
   function requirePlatformAdmin(actor: Actor): void {
     // Non-admins are told the admin area does not exist.
     if (actor.kind === 'system') return;
@@ -593,6 +611,7 @@ export function createAccountsService(deps: AccountsServiceDeps) {
     setPassword,
     updateProfile,
     getCurrentUser,
+    verifiedEmailOf,
     listUsers,
     adminUpdateUser,
     /** For other modules: look a user up by id (no policy: callers apply their own). */

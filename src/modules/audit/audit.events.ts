@@ -48,6 +48,8 @@ export interface AuditEventData {
   'credential.revoked': { reason: string; via: 'api' | 'vc-api' | 'cli' };
   'credential.suspended': { reason: string; via: 'api' | 'vc-api' | 'cli' };
   'credential.reinstated': { reason: string; via: 'api' | 'vc-api' | 'cli' };
+  /** The holder chose whether their name appears on the credential's public page. */
+  'credential.holder_name_visibility_changed': { before: boolean; after: boolean };
   'status_list.created': {
     purpose: 'revocation' | 'suspension';
     issuer: string;

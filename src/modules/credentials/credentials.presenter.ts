@@ -1,5 +1,5 @@
 import type { CredentialRow } from '../../db/schema.ts';
-import type { CredentialDetails } from './credentials.service.ts';
+import type { CredentialDetails, HeldCredential } from './credentials.service.ts';
 
 /**
  * A credential as members holding `credentials:read` see it in lists. The recipient's e-mail address is
@@ -39,6 +39,30 @@ export function presentCredential(details: CredentialDetails, pageUrl: string) {
       statusListIndex: entry.index,
     })),
     verifiableCredential: details.verifiableCredential,
+  };
+}
+
+/**
+ * A credential as its holder sees it (GET/PATCH /api/v1/me/credentials): what it is, who issued it, its
+ * status, whether their name shows on the public page, and the signed credential to download. Nothing about
+ * how or by whom it was issued inside the organisation, and no e-mail address (the holder knows their own).
+ */
+export function presentHeldCredential(held: HeldCredential, pageUrl: string) {
+  const record = held.record;
+  return {
+    id: record.id,
+    url: pageUrl,
+    name: record.name,
+    achievementName: record.achievement_name,
+    organisation: { name: held.organisation.name, slug: held.organisation.slug },
+    status: record.status,
+    validFrom: record.valid_from?.toISOString() ?? null,
+    validUntil: record.valid_until?.toISOString() ?? null,
+    issuedAt: record.issued_at.toISOString(),
+    holderName: record.recipient_name,
+    holderNamePublic: record.holder_name_public,
+    format: record.format,
+    verifiableCredential: held.verifiableCredential,
   };
 }
 

@@ -41,6 +41,14 @@ export interface CredentialListFilter {
   limit: number;
 }
 
+export interface HolderCredentialFilter {
+  /** Normalised (lower-case), as stored. */
+  recipientEmail: string;
+  /** Rows strictly after this position in (issued_at desc, id desc) order. */
+  after?: { issuedAt: Date; id: string };
+  limit: number;
+}
+
 /** SQL for credentials and status lists; the services pass the transaction they run in. */
 export function createCredentialsRepository() {
   return {
@@ -94,6 +102,61 @@ export function createCredentialsRepository() {
       }
       return query.execute();
     },
+
+    /**
+     * The credentials issued to one e-mail address, by every organisation, newest first, with the issuing
+     * organisation's public names (as {@link findPublicCredential}).
+     */
+    listHolderCredentials: (db: Db, filter: HolderCredentialFilter) => {
+      let query = db
+        .selectFrom('credentials')
+        .innerJoin('organisations', 'organisations.id', 'credentials.organisation_id')
+        .selectAll('credentials')
+        .select(['organisations.name as organisation_name', 'organisations.slug as organisation_slug'])
+        .where('credentials.recipient_email', '=', filter.recipientEmail)
+        .orderBy('credentials.issued_at', 'desc')
+        .orderBy('credentials.id', 'desc')
+        .limit(filter.limit);
+      const after = filter.after;
+      if (after) {
+        query = query.where((eb) =>
+          eb.or([
+            eb('credentials.issued_at', '<', after.issuedAt),
+            eb.and([eb('credentials.issued_at', '=', after.issuedAt), eb('credentials.id', '<', after.id)]),
+          ]),
+        );
+      }
+      return query.execute();
+    },
+
+    /** One credential issued to `recipientEmail`, with its organisation's public names. */
+    findHolderCredential: (db: Db, id: string, recipientEmail: string) =>
+      db
+        .selectFrom('credentials')
+        .innerJoin('organisations', 'organisations.id', 'credentials.organisation_id')
+        .selectAll('credentials')
+        .select(['organisations.name as organisation_name', 'organisations.slug as organisation_slug'])
+        .where('credentials.id', '=', id)
+        .where('credentials.recipient_email', '=', recipientEmail)
+        .executeTakeFirst(),
+
+    /** Locks a credential issued to `recipientEmail` for a change by its holder. */
+    lockHolderCredential: (db: Db, id: string, recipientEmail: string) =>
+      db
+        .selectFrom('credentials')
+        .selectAll()
+        .where('id', '=', id)
+        .where('recipient_email', '=', recipientEmail)
+        .forUpdate()
+        .executeTakeFirst(),
+
+    setHolderNamePublic: (db: Db, id: string, value: boolean) =>
+      db
+        .updateTable('credentials')
+        .set({ holder_name_public: value })
+        .where('id', '=', id)
+        .returning('id')
+        .executeTakeFirstOrThrow(),
 
     /** Locks the credential row for a status change (callers hold the organisation lock too). */
     lockCredential: (db: Db, organisationId: string, id: string) =>

@@ -182,6 +182,55 @@ export const CredentialListResponse = Type.Object({
   }),
 });
 
+// Holders (/api/v1/me/credentials) -------------------------------------------------------------------------
+
+export const HeldCredentialParams = Type.Object({ id: Uuid });
+
+export const HeldCredentialListQuery = Type.Object(
+  {
+    cursor: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 300, description: 'nextCursor of the previous page' }),
+    ),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+  },
+  { additionalProperties: false },
+);
+
+export const HolderNameVisibilityBody = strict({
+  holderNamePublic: Type.Boolean({
+    description: 'true: your name (as the issuer recorded it) appears on the credential’s public page',
+  }),
+});
+
+export const HeldCredential = Type.Object({
+  id: Uuid,
+  url: Type.String({ description: 'The public page of the credential' }),
+  name: Type.Union([Type.String(), Type.Null()]),
+  achievementName: Type.Union([Type.String(), Type.Null()]),
+  organisation: Type.Object(
+    { name: Type.String(), slug: Type.String() },
+    { description: 'The issuing organisation' },
+  ),
+  status: StatusSchema,
+  validFrom: Type.Union([DateTime, Type.Null()]),
+  validUntil: Type.Union([DateTime, Type.Null()]),
+  issuedAt: DateTime,
+  holderName: Type.Union([Type.String(), Type.Null()], {
+    description: 'Your name as the issuer recorded it; shown on the public page only when holderNamePublic',
+  }),
+  holderNamePublic: Type.Boolean(),
+  format: FormatSchema,
+  verifiableCredential: AnyCredential,
+});
+
+export const HeldCredentialResponse = Type.Object({ credential: HeldCredential });
+export const HeldCredentialListResponse = Type.Object({
+  credentials: Type.Array(HeldCredential),
+  nextCursor: Type.Union([Type.String(), Type.Null()], {
+    description: 'Pass as `cursor` for the next (older) page; null on the last page',
+  }),
+});
+
 // VC-API ------------------------------------------------------------------------------------------------
 
 export const VcApiIssueBody = strict({

@@ -39,6 +39,12 @@ export type { IssuerKey, IssuerKeys } from './status-lists.service.ts';
 
 type JsonObject = Record<string, unknown>;
 
+/** What this module needs from accounts (implemented by its service): who the holder is. */
+export interface HolderAccounts {
+  /** The signed-in user's e-mail address; 401 for anyone else, 403 email_not_verified until verified. */
+  verifiedEmailOf(options: { actor: Actor; trx?: Db }): Promise<string>;
+}
+
 export interface CredentialsServiceDeps {
   db: Db;
   clock: Clock;
@@ -48,6 +54,8 @@ export interface CredentialsServiceDeps {
   mail: MailService;
   organisations: OrganisationsService;
   keys: IssuerKeys;
+  /** The accounts service, for the holder's verified e-mail address. */
+  accounts: HolderAccounts;
   /** See StatusListsServiceDeps.randomIndex (tests only). */
   randomIndex?: (size: number) => number;
 }
@@ -122,6 +130,14 @@ export interface PublicCredential {
   holderName: string | null;
 }
 
+/** A credential as its holder sees it: the row and the issuing organisation's public names. */
+export interface HeldCredential {
+  record: CredentialRow;
+  organisation: { name: string; slug: string };
+  /** The signed credential: a JSON object (Data Integrity) or a compact JWS string (vc+jwt). */
+  verifiableCredential: JsonObject | string;
+}
+
 type StatusAction = 'revoke' | 'suspend' | 'reinstate';
 type Via = 'api' | 'vc-api' | 'cli';
 
@@ -132,6 +148,7 @@ const ACTION_EVENT = {
 } as const;
 const ACTION_PAST = { revoke: 'revoked', suspend: 'suspended', reinstate: 'reinstated' } as const;
 
+const DEFAULT_HOLDER_PAGE = 50;
 const MAX_REASON = 500;
 const MAX_NAME = 500;
 export const DEFAULT_CRYPTOSUITE: Cryptosuite = 'eddsa-rdfc-2022';
@@ -273,7 +290,7 @@ export function decodeCursor(cursor: string): { issuedAt: Date; id: string } {
  */
 export function createCredentialsService(deps: CredentialsServiceDeps) {
   const repo = createCredentialsRepository();
-  const { clock, ids, audit, mail, organisations, keys } = deps;
+  const { clock, ids, audit, mail, organisations, keys, accounts } = deps;
   const statusLists: StatusListsService = createStatusListsService(deps);
   const baseUrl = deps.config.publicUrl.href.replace(/\/$/, '');
   const documentLoader = createDocumentLoader();
@@ -758,6 +775,75 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
     });
   }
 
+  function held(
+    row: CredentialRow & { organisation_name: string; organisation_slug: string },
+  ): HeldCredential {
+    const { organisation_name, organisation_slug, ...record } = row;
+    return {
+      record,
+      organisation: { name: organisation_name, slug: organisation_slug },
+      verifiableCredential:
+        record.format === 'vc+jwt' ? record.document : (JSON.parse(record.document) as JsonObject),
+    };
+  }
+
+  /**
+   * The credentials issued to the signed-in user's e-mail address, by any organisation, newest first.
+   * Only once the address is verified: a credential is addressed to a mailbox, and an account proves it
+   * owns that mailbox only by verifying it. Matched exactly as issuing stores it (normalised, lower-case).
+   */
+  async function listMyCredentials(options: {
+    actor: Actor;
+    limit?: number;
+    cursor?: string;
+  }): Promise<{ credentials: HeldCredential[]; nextCursor: string | null }> {
+    const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
+    const limit = options.limit ?? DEFAULT_HOLDER_PAGE;
+    const email = normalizeEmail(await accounts.verifiedEmailOf({ actor: options.actor }));
+    const rows = await repo.listHolderCredentials(deps.db, {
+      recipientEmail: email,
+      after,
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      credentials: page.map(held),
+      nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+    };
+  }
+
+  /**
+   * The holder shows or hides their name on the credential's public page. Only the holder (the signed-in
+   * user whose verified address it was issued to) may; to anyone else the credential does not exist (404).
+   * Setting the value it already has changes nothing and records nothing.
+   */
+  async function setHolderNameVisibility(options: {
+    actor: Actor;
+    id: string;
+    public: boolean;
+  }): Promise<HeldCredential> {
+    const email = normalizeEmail(await accounts.verifiedEmailOf({ actor: options.actor }));
+    if (!isUuid(options.id)) throw AppError.notFound('Credential');
+    return transaction(async (trx) => {
+      const current = await repo.lockHolderCredential(trx, options.id, email);
+      if (!current) throw AppError.notFound('Credential');
+      if (current.holder_name_public !== options.public) {
+        await repo.setHolderNamePublic(trx, current.id, options.public);
+        await audit.record(trx, {
+          type: 'credential.holder_name_visibility_changed',
+          actor: options.actor,
+          organisationId: current.organisation_id,
+          subject: { type: 'credential', id: current.id },
+          data: { before: current.holder_name_public, after: options.public },
+        });
+      }
+      const row = await repo.findHolderCredential(trx, current.id, email);
+      if (!row) throw AppError.notFound('Credential');
+      return held(row);
+    });
+  }
+
   /**
    * What a public credential page needs, or null when there is no such credential. No permission check:
    * whoever holds the link may see the credential (it is the holder's to share); the e-mail address never
@@ -802,6 +888,8 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
     reinstateCredential: (options: { actor: Actor; slug: string; id: string; reason: string }) =>
       changeStatus({ ...options, action: 'reinstate' }),
     changeStatus,
+    listMyCredentials,
+    setHolderNameVisibility,
     getPublicCredential,
     /** The published status list (JSON text), its ETag and last change, for GET /status-lists/:listId. */
     getStatusList: statusLists.getPublishedList,
