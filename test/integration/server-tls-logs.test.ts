@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
@@ -12,6 +11,7 @@ import { loadConfig } from '../../src/core/config.ts';
 import { createMemoryTransport } from '../../src/modules/mail/mail.transport.ts';
 import { createServerLogger, type RunningServer, startServer } from '../../src/server.ts';
 import { createTestDatabase } from '../helpers/database.ts';
+import { writeSelfSignedCertificate } from '../helpers/tls.ts';
 
 /**
  * The server as production runs it: HTTPS served by Credstack itself, JSON logs at the most verbose level.
@@ -64,29 +64,7 @@ describe('HTTPS serving and log hygiene (production mode)', { concurrency: 1 }, 
   }
 
   before(async () => {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
+    writeSelfSignedCertificate(dir, { commonName: 'localhost', altNames: ['DNS:localhost', 'IP:127.0.0.1'] });
     ca = readFileSync(join(dir, 'cert.pem'), 'utf8');
     const config = loadConfig(
       {
