@@ -114,5 +114,24 @@ function buildServices(base: {
     },
     published: { getPublicCredential: (options) => credentials.getPublicCredential(options) },
   });
-  return { audit, mail, accounts, organisations, tokens, keys, credentials, verification };
+  // skills service
+  // catalogue service
+  // assessments service
+  // portfolio service
+  // issuance service
+  return {
+    audit,
+    mail,
+    accounts,
+    organisations,
+    tokens,
+    keys,
+    credentials,
+    verification,
+    // skills entry
+    // catalogue entry
+    // assessments entry
+    // portfolio entry
+    // issuance entry
+  };
 }

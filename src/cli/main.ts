@@ -50,6 +50,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   verifyCommand,
   auditVerifyCommand,
   demoSeedCommand,
+  // skills commands
+  // catalogue commands
+  // assessments commands
+  // issuance commands
 ];
 
 export function version(): string {

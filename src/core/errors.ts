@@ -41,6 +41,14 @@ export const ERROR_STATUS = {
   unknown_context: 422,
   /** The credential is revoked, which is final: it cannot be reinstated or suspended. */
   credential_revoked: 409,
+  /** A definition cannot be published while a mandatory standard element or its assessment is missing. */
+  definition_not_publishable: 422,
+  /** No attempts left at this assessment. */
+  attempt_limit_reached: 409,
+  /** A new attempt inside the cooldown after the last one; see Retry-After. */
+  cooldown_active: 429,
+  /** An answer or submission arrived after the attempt's time limit; the attempt is closed. */
+  time_limit_exceeded: 409,
   /** Wrong e-mail or password. */
   invalid_credentials: 401,
   /** Too many requests or failed logins; retry later. */
@@ -121,6 +129,10 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   invalid_credential: 'Invalid credential',
   unknown_context: 'Unknown JSON-LD context',
   credential_revoked: 'Credential revoked',
+  definition_not_publishable: 'Definition not publishable',
+  attempt_limit_reached: 'Attempt limit reached',
+  cooldown_active: 'Cooldown active',
+  time_limit_exceeded: 'Time limit exceeded',
   invalid_credentials: 'Invalid credentials',
   rate_limited: 'Too many requests',
   internal_error: 'Internal server error',

@@ -17,6 +17,14 @@ export const TOKEN_SCOPES = {
   'credentials:issue': 'Issue credentials on behalf of the organisation',
   'credentials:status': 'Revoke or suspend credentials the organisation issued',
   'credentials:read': 'Read credentials the organisation issued',
+  'definitions:read': "Read the organisation's credential definitions, drafts included",
+  'definitions:manage':
+    'Create and edit credential definitions, submit them for review, import external credentials',
+  'definitions:publish': 'Publish, retire and version credential definitions',
+  'skills:manage': 'Create organisation-defined skills and map them to framework skills',
+  'assessments:manage': 'Build assessments: item banks, tests, rubrics; read item statistics; export QTI',
+  'assessments:mark': 'Mark submitted practical and portfolio work (assessor queue)',
+  'results:record': 'Record assessment results from an external system (LMS) through the API or CSV',
 } as const satisfies Record<string, string>;
 
 export type TokenScope = keyof typeof TOKEN_SCOPES;

@@ -1,4 +1,9 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AssessmentsTables } from './tables/assessments.ts';
+import type { CatalogueTables } from './tables/catalogue.ts';
+import type { IssuanceTables } from './tables/issuance.ts';
+import type { PortfolioTables } from './tables/portfolio.ts';
+import type { SkillsTables } from './tables/skills.ts';
 
 /** Timestamps come back as Date and may be written as Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -200,7 +205,13 @@ export interface StatusListEntriesTable {
   is_set: Generated<boolean>;
 }
 
-export interface Database {
+/** Later modules keep their tables in ./tables/<module>.ts. */
+export interface Database
+  extends SkillsTables,
+    CatalogueTables,
+    AssessmentsTables,
+    PortfolioTables,
+    IssuanceTables {
   users: UsersTable;
   sessions: SessionsTable;
   one_time_tokens: OneTimeTokensTable;

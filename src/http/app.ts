@@ -12,13 +12,18 @@ import type { AppDeps } from '../deps.ts';
 import { accountsRoutes } from '../modules/accounts/accounts.routes.ts';
 import { UserSelfSchema } from '../modules/accounts/accounts.schemas.ts';
 import { adminRoutes } from '../modules/accounts/admin.routes.ts';
+import { assessmentsRoutes } from '../modules/assessments/assessments.routes.ts';
 import { auditRoutes } from '../modules/audit/audit.routes.ts';
+import { catalogueRoutes } from '../modules/catalogue/catalogue.routes.ts';
 import { credentialsRoutes } from '../modules/credentials/credentials.routes.ts';
 import { holderCredentialsRoutes } from '../modules/credentials/holder-credentials.routes.ts';
 import { statusListsRoutes } from '../modules/credentials/status-lists.routes.ts';
 import { vcApiRoutes } from '../modules/credentials/vc-api.routes.ts';
+import { issuanceRoutes } from '../modules/issuance/issuance.routes.ts';
 import { didDocumentRoutes, keysRoutes } from '../modules/keys/keys.routes.ts';
 import { organisationsRoutes } from '../modules/organisations/organisations.routes.ts';
+import { portfolioRoutes } from '../modules/portfolio/portfolio.routes.ts';
+import { skillsRoutes } from '../modules/skills/skills.routes.ts';
 import { tokensRoutes } from '../modules/tokens/tokens.routes.ts';
 import { verificationRoutes } from '../modules/verification/verification.routes.ts';
 import { authPlugin } from './auth.ts';
@@ -222,6 +227,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(holderCredentialsRoutes, { deps });
       await api.register(keysRoutes, { deps });
       await api.register(auditRoutes, { deps });
+      await api.register(skillsRoutes, { deps });
+      await api.register(catalogueRoutes, { deps });
+      await api.register(assessmentsRoutes, { deps });
+      await api.register(portfolioRoutes, { deps });
+      await api.register(issuanceRoutes, { deps });
     },
     { prefix: '/api/v1' },
   );

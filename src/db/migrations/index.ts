@@ -3,6 +3,12 @@ import * as m0001 from './0001-foundation.ts';
 import * as m0002 from './0002-issuer-keys.ts';
 import * as m0003 from './0003-credentials.ts';
 import * as m0004 from './0004-holder-credentials.ts';
+import * as m0005 from './0005-skills.ts';
+import * as m0006 from './0006-catalogue.ts';
+import * as m0007 from './0007-credential-awards.ts';
+import * as m0008 from './0008-assessments.ts';
+import * as m0009 from './0009-portfolio.ts';
+import * as m0010 from './0010-issuance.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so the same list works from source,
@@ -13,4 +19,10 @@ export const migrations: Record<string, Migration> = {
   '0002-issuer-keys': m0002,
   '0003-credentials': m0003,
   '0004-holder-credentials': m0004,
+  '0005-skills': m0005,
+  '0006-catalogue': m0006,
+  '0007-credential-awards': m0007,
+  '0008-assessments': m0008,
+  '0009-portfolio': m0009,
+  '0010-issuance': m0010,
 };

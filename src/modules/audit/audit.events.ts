@@ -1,8 +1,19 @@
+import type { AssessmentsAuditEvents } from '../assessments/assessments.events.ts';
+import type { CatalogueAuditEvents } from '../catalogue/catalogue.events.ts';
+import type { IssuanceAuditEvents } from '../issuance/issuance.events.ts';
+import type { PortfolioAuditEvents } from '../portfolio/portfolio.events.ts';
+import type { SkillsAuditEvents } from '../skills/skills.events.ts';
+
 /**
  * Every audit event type and the shape of its data. Adding a state change means adding its event here;
  * the compiler then insists every `record` call passes the right data.
  */
-export interface AuditEventData {
+export interface AuditEventData
+  extends SkillsAuditEvents,
+    CatalogueAuditEvents,
+    AssessmentsAuditEvents,
+    PortfolioAuditEvents,
+    IssuanceAuditEvents {
   'user.created': { via: 'signup' | 'cli' | 'admin' | 'seed' | 'invitation' };
   'user.email_verified': Record<string, never>;
   'user.password_changed': { via: 'change' | 'reset' | 'cli' };

@@ -28,6 +28,13 @@ export const ALL_PERMISSIONS: readonly Permission[] = [
   'credentials:issue',
   'credentials:status',
   'credentials:read',
+  'definitions:read',
+  'definitions:manage',
+  'definitions:publish',
+  'skills:manage',
+  'assessments:manage',
+  'assessments:mark',
+  'results:record',
 ];
 
 export const ROLES: readonly MembershipRole[] = ['owner', 'admin', 'issuer', 'assessor', 'viewer'];
@@ -37,17 +44,29 @@ export const ROLES: readonly MembershipRole[] = ['owner', 'admin', 'issuer', 'as
  *
  * - owner: everything; only owners grant, change or remove the owner role (checked in the service).
  * - admin: everything else, managing every member below owner (other admins included).
- * - issuer: issues and manages the status of credentials; sees the member list.
- * - assessor: reviews credentials and evidence; sees the member list.
+ * - issuer: issues and manages the status of credentials, writes definitions (publishing is for admins),
+ *   builds assessments, records external results; sees the member list.
+ * - assessor: marks submitted work in the assessor queue; sees the member list.
  * - viewer: reads the organisation and its credentials. Viewers do not get `members:read`, so they never
  *   see colleagues' e-mail addresses.
  */
 const ROLE_PERMISSIONS: Record<MembershipRole, readonly Permission[]> = {
   owner: ALL_PERMISSIONS,
   admin: ALL_PERMISSIONS,
-  issuer: ['org:read', 'members:read', 'credentials:issue', 'credentials:status', 'credentials:read'],
-  assessor: ['org:read', 'members:read', 'credentials:read'],
-  viewer: ['org:read', 'credentials:read'],
+  issuer: [
+    'org:read',
+    'members:read',
+    'credentials:issue',
+    'credentials:status',
+    'credentials:read',
+    'definitions:read',
+    'definitions:manage',
+    'skills:manage',
+    'assessments:manage',
+    'results:record',
+  ],
+  assessor: ['org:read', 'members:read', 'credentials:read', 'definitions:read', 'assessments:mark'],
+  viewer: ['org:read', 'credentials:read', 'definitions:read'],
 };
 
 const ROLE_SETS: Record<MembershipRole, ReadonlySet<Permission>> = {
