@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { DefinitionContent, DefinitionStatus } from '../../src/modules/catalogue/definition.model.ts';
+import type { TestContext } from './app.ts';
+
+/** A complete definition: every EU, NMF and OB 3.0 element is present. */
+export function sampleDefinitionContent(overrides: Partial<DefinitionContent> = {}): DefinitionContent {
+  return {
+    title: 'Retrieval-augmented generation in practice',
+    description: 'Design, build and evaluate a retrieval-augmented generation (RAG) pipeline.',
+    achievementType: 'MicroCredential',
+    awardingBodies: [{ name: 'Example Academy', url: 'https://academy.example', country: 'ES' }],
+    issuerCountries: ['ES'],
+    criteria: { narrative: 'Pass the assessment with at least 70% of the points.' },
+    learningOutcomes: [
+      {
+        id: 'lo-1',
+        statement: 'The learner can build a retrieval pipeline over a document collection.',
+        skills: [{ uri: 'https://skills.example/rag', label: 'retrieval-augmented generation' }],
+      },
+    ],
+    workload: { hours: 25, creditPoints: { value: 1, framework: 'ECTS' } },
+    level: { framework: 'EQF', value: '6' },
+    assessment: {
+      type: 'test',
+      supervision: 'supervised-online-id',
+      gradingScheme: 'pass/fail',
+      passMark: 70,
+    },
+    participation: { mode: 'online', selfPaced: true },
+    qualityAssurance: { statement: 'Reviewed yearly by the academic board.' },
+    stackability: { standalone: true },
+    validity: { months: 36 },
+    languages: ['en'],
+    cost: { amount: 0, currency: 'EUR' },
+    duration: 'P4W',
+    ...overrides,
+  };
+}
+
+export interface InsertedDefinition {
+  id: string;
+  seriesId: string;
+  version: number;
+  organisationId: string;
+  status: DefinitionStatus;
+  content: DefinitionContent;
+}
+
+/**
+ * Writes a definition row straight into the database, for tests of modules that need one (assessments,
+ * portfolio, issuance) without going through the catalogue's lifecycle.
+ */
+export async function insertDefinition(
+  ctx: TestContext,
+  options: {
+    organisationId: string;
+    status?: DefinitionStatus;
+    content?: DefinitionContent;
+    seriesId?: string;
+    version?: number;
+  },
+): Promise<InsertedDefinition> {
+  const id = randomUUID();
+  const seriesId = options.seriesId ?? randomUUID();
+  const version = options.version ?? 1;
+  const status = options.status ?? 'published';
+  const content = options.content ?? sampleDefinitionContent();
+  const now = new Date();
+  await ctx.deps.database.db
+    .insertInto('credential_definitions')
+    .values({
+      id,
+      series_id: seriesId,
+      version,
+      organisation_id: options.organisationId,
+      source: 'own',
+      status,
+      title: content.title,
+      content: JSON.stringify(content),
+      provider_name: 'Test organisation',
+      hours: content.workload?.hours ?? null,
+      assessment_type: content.assessment?.type ?? null,
+      languages: content.languages ?? [],
+      created_by_type: 'system',
+      created_at: now,
+      updated_at: now,
+      published_at: status === 'published' ? now : null,
+    })
+    .execute();
+  return { id, seriesId, version, organisationId: options.organisationId, status, content };
+}
