@@ -149,6 +149,9 @@ export type CredentialFormat = 'data-integrity' | 'vc+jwt';
 export type CredentialStatus = 'active' | 'suspended' | 'revoked';
 export type StatusListPurpose = 'revocation' | 'suspension';
 
+/** How a credential came to be issued. */
+export type IssuedVia = 'api' | 'vc-api' | 'cli' | 'assessment' | 'bulk' | 'external-result';
+
 export interface CredentialsTable {
   id: string;
   organisation_id: string;
@@ -174,7 +177,11 @@ export interface CredentialsTable {
   valid_from: Timestamp | null;
   valid_until: Timestamp | null;
   issued_at: Timestamp;
-  issued_via: 'api' | 'vc-api' | 'cli';
+  issued_via: IssuedVia;
+  /** The catalogue definition version it was awarded for (null for inline achievements and the VC-API). */
+  definition_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Makes automatic awards idempotent: one credential per key and organisation. */
+  award_key: ColumnType<string | null, string | null | undefined, string | null>;
   issued_by_type: string;
   issued_by_id: string | null;
 }

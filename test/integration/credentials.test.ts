@@ -542,6 +542,7 @@ describe('listing and reading', () => {
       'achievementName',
       'credentialId',
       'cryptosuite',
+      'definitionId',
       'format',
       'holderNamePublic',
       'id',

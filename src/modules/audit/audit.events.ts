@@ -1,6 +1,7 @@
 import type { AssessmentsAuditEvents } from '../assessments/assessments.events.ts';
 import type { CatalogueAuditEvents } from '../catalogue/catalogue.events.ts';
 import type { IssuanceAuditEvents } from '../issuance/issuance.events.ts';
+import type { IssuedVia } from '../../db/schema.ts';
 import type { PortfolioAuditEvents } from '../portfolio/portfolio.events.ts';
 import type { SkillsAuditEvents } from '../skills/skills.events.ts';
 
@@ -49,7 +50,9 @@ export interface AuditEventData
     retiredVerificationMethod: string;
   };
   'credential.issued': {
-    via: 'api' | 'vc-api' | 'cli';
+    via: IssuedVia;
+    /** The catalogue definition version, when awarded for one. */
+    definitionId?: string;
     format: 'data-integrity' | 'vc+jwt';
     cryptosuite: string | null;
     issuer: string;

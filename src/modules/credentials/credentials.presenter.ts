@@ -25,6 +25,7 @@ export function presentCredentialSummary(record: CredentialRow, pageUrl: string)
     validUntil: record.valid_until?.toISOString() ?? null,
     issuedAt: record.issued_at.toISOString(),
     issuedVia: record.issued_via,
+    definitionId: record.definition_id,
     issuedBy: { type: record.issued_by_type, id: record.issued_by_id },
   };
 }

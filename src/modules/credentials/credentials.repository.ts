@@ -4,6 +4,7 @@ import type {
   CredentialFormat,
   CredentialRow,
   CredentialStatus,
+  IssuedVia,
   StatusListPurpose,
   StatusListRow,
 } from '../../db/schema.ts';
@@ -27,7 +28,9 @@ export interface NewCredential {
   valid_from: Date | null;
   valid_until: Date | null;
   issued_at: Date;
-  issued_via: 'api' | 'vc-api' | 'cli';
+  issued_via: IssuedVia;
+  definition_id?: string | null;
+  award_key?: string | null;
   issued_by_type: string;
   issued_by_id: string | null;
 }
@@ -61,6 +64,14 @@ export function createCredentialsRepository() {
         .selectAll()
         .where('organisation_id', '=', organisationId)
         .where('id', '=', id)
+        .executeTakeFirst(),
+
+    findCredentialByAwardKey: (db: Db, organisationId: string, awardKey: string) =>
+      db
+        .selectFrom('credentials')
+        .selectAll()
+        .where('organisation_id', '=', organisationId)
+        .where('award_key', '=', awardKey)
         .executeTakeFirst(),
 
     findCredentialByUri: (db: Db, organisationId: string, uri: string) =>

@@ -158,7 +158,17 @@ export const CredentialSummary = Type.Object({
   validFrom: Type.Union([DateTime, Type.Null()]),
   validUntil: Type.Union([DateTime, Type.Null()]),
   issuedAt: DateTime,
-  issuedVia: Type.Union([Type.Literal('api'), Type.Literal('vc-api'), Type.Literal('cli')]),
+  issuedVia: Type.Union([
+    Type.Literal('api'),
+    Type.Literal('vc-api'),
+    Type.Literal('cli'),
+    Type.Literal('assessment'),
+    Type.Literal('bulk'),
+    Type.Literal('external-result'),
+  ]),
+  definitionId: Type.Union([Uuid, Type.Null()], {
+    description: 'The catalogue definition version the credential was awarded for',
+  }),
   issuedBy: Type.Object({ type: Type.String(), id: Type.Union([Type.String(), Type.Null()]) }),
 });
 

@@ -20,6 +20,7 @@ import type {
   CredentialFormat,
   CredentialRow,
   CredentialStatus,
+  IssuedVia,
   StatusListPurpose,
 } from '../../db/schema.ts';
 import type { AuditService } from '../audit/audit.service.ts';
@@ -39,6 +40,22 @@ export type { IssuerKey, IssuerKeys } from './status-lists.service.ts';
 
 type JsonObject = Record<string, unknown>;
 
+/** What a catalogue definition version contributes to a credential awarded for it. */
+export interface DefinitionForIssuing {
+  organisationId: string;
+  status: 'draft' | 'in_review' | 'published' | 'retired';
+  source: 'own' | 'external';
+  title: string;
+  achievement: AchievementInput;
+  /** How long an awarded credential is valid; null when it does not expire. */
+  validityMonths: number | null;
+}
+
+/** What this module needs from the catalogue (implemented by its service, wired in src/deps.ts). */
+export interface DefinitionsForIssuing {
+  definitionForIssuing(options: { definitionId: string; trx: Db }): Promise<DefinitionForIssuing | null>;
+}
+
 /** What this module needs from accounts (implemented by its service): who the holder is. */
 export interface HolderAccounts {
   /** The signed-in user's e-mail address; 401 for anyone else, 403 email_not_verified until verified. */
@@ -56,6 +73,8 @@ export interface CredentialsServiceDeps {
   keys: IssuerKeys;
   /** The accounts service, for the holder's verified e-mail address. */
   accounts: HolderAccounts;
+  /** The catalogue, for credentials awarded for a definition (assessment passes, results, bulk issue). */
+  definitions?: DefinitionsForIssuing;
   /** See StatusListsServiceDeps.randomIndex (tests only). */
   randomIndex?: (size: number) => number;
 }
@@ -103,6 +122,27 @@ export interface CredentialDetails {
 
 export type IssuedCredential = CredentialDetails;
 
+/** Awarding a credential for a published catalogue definition version (no permission check: see below). */
+export interface IssueForDefinitionOptions {
+  /** Who caused the award (the assessor, the API token, or a system actor for automatic passes). */
+  actor: Actor;
+  definitionId: string;
+  recipient: RecipientOptions;
+  result?: ResultInput[];
+  evidence?: EvidenceInput[];
+  narrative?: string;
+  via: 'assessment' | 'bulk' | 'external-result';
+  /**
+   * One credential per key and organisation: a second call with the same key returns the credential the
+   * first one issued (`alreadyIssued: true`) instead of issuing another.
+   */
+  idempotencyKey?: string;
+  /** The day the learning was achieved (defaults to now); validity is counted from it. */
+  validFrom?: Date;
+  /** Run inside the caller's transaction (PGlite has one connection: pass it whenever you hold one). */
+  trx?: Db;
+}
+
 /** What a public credential page shows. No e-mail address; the holder's name only if they made it public. */
 export interface PublicCredential {
   id: string;
@@ -139,7 +179,10 @@ export interface HeldCredential {
 }
 
 type StatusAction = 'revoke' | 'suspend' | 'reinstate';
-type Via = 'api' | 'vc-api' | 'cli';
+type Via = IssuedVia;
+/** Where a status change came from. */
+type StatusVia = 'api' | 'vc-api' | 'cli';
+const MAX_AWARD_KEY = 300;
 
 const ACTION_EVENT = {
   revoke: 'credential.revoked',
@@ -252,6 +295,21 @@ function securing(options: SecuringOptions): { format: CredentialFormat; cryptos
     return { format, cryptosuite: null };
   }
   return { format, cryptosuite: options.cryptosuite ?? DEFAULT_CRYPTOSUITE };
+}
+
+function wholeSeconds(date: Date): Date {
+  return new Date(Math.floor(date.getTime() / 1000) * 1000);
+}
+
+/** `months` calendar months after `date` (the last day of the month when the day does not exist there). */
+export function addMonths(date: Date, months: number): Date {
+  const result = new Date(date.getTime());
+  const day = result.getUTCDate();
+  result.setUTCDate(1);
+  result.setUTCMonth(result.getUTCMonth() + months);
+  const lastDay = new Date(Date.UTC(result.getUTCFullYear(), result.getUTCMonth() + 1, 0)).getUTCDate();
+  result.setUTCDate(Math.min(day, lastDay));
+  return result;
 }
 
 function isDeadlock(error: unknown): boolean {
@@ -380,6 +438,8 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
         recipient_email: string | null;
         recipient_name: string | null;
         recipient_did: string | null;
+        definition_id?: string | null;
+        award_key?: string | null;
       };
     },
   ): Promise<IssuedCredential> {
@@ -432,6 +492,7 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
         format: options.how.format,
         cryptosuite: options.how.cryptosuite,
         issuer: key.issuer,
+        ...(options.row.definition_id ? { definitionId: options.row.definition_id } : {}),
         status: { revocation: position('revocation'), suspension: position('suspension') },
       },
     });
@@ -466,9 +527,6 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
    */
   async function issueCredential(options: IssueOpenBadgeOptions): Promise<IssuedCredential> {
     const how = securing(options);
-    const recipientName = optionalName(options.recipient.name, '/recipient/name');
-    const recipientDid = optionalName(options.recipient.did, '/recipient/did');
-    const email = normalizeEmail(options.recipient.email ?? '');
     return transaction(async (trx) => {
       const access = await organisations.requireAccess({
         actor: options.actor,
@@ -476,61 +534,155 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
         permission: 'credentials:issue',
         trx,
       });
-      const organisation = access.organisation;
-      const now = clock.now();
-      // Dates in the credential are whole seconds, like the proof's `created`.
-      const today = new Date(Math.floor(now.getTime() / 1000) * 1000);
-      const credentialId = ids();
-      const key = await keys.issuerFor({ organisationId: organisation.id, didMethod: 'web', trx });
-      const achievement = { ...options.achievement, id: options.achievement.id ?? `urn:uuid:${ids()}` };
-      const name = optionalName(options.name, '/name') ?? achievement.name;
-      const build = (statuses: AllocatedStatus[]) => {
-        try {
-          return buildOpenBadgeCredential({
-            id: pageUrl(credentialId),
-            name,
-            description: options.description,
-            issuer: {
-              id: key.issuer,
-              name: organisation.name,
-              ...(organisation.url ? { url: organisation.url } : {}),
-              ...(organisation.description ? { description: organisation.description } : {}),
-            },
-            validFrom: options.validFrom ?? today,
-            validUntil: options.validUntil ?? undefined,
-            awardedDate: today,
-            recipient: { email, ...(recipientDid ? { id: recipientDid } : {}) },
-            achievement: achievement as AchievementInput,
-            result: options.result,
-            evidence: options.evidence,
-            narrative: options.narrative,
-            credentialStatus: statuses.map((status) => status.entry),
-          });
-        } catch (error) {
-          const known = findVcError(error);
-          if (known?.code === 'invalid_input') throw AppError.validation(known.message);
-          throw error;
-        }
-      };
-      return issueInTransaction(trx, {
-        actor: options.actor,
+      return issueOpenBadge(trx, {
+        ...options,
         access,
-        key,
-        credentialId,
-        via: options.actor.kind === 'system' ? 'cli' : 'api',
         how,
-        now,
-        build,
-        row: {
-          credential_uri: pageUrl(credentialId),
-          name,
-          achievement_name: achievement.name,
-          recipient_email: email,
-          recipient_name: recipientName,
-          recipient_did: recipientDid,
-        },
+        achievement: { ...options.achievement, id: options.achievement.id ?? `urn:uuid:${ids()}` },
+        via: options.actor.kind === 'system' ? 'cli' : 'api',
       });
     });
+  }
+
+  /** Builds, signs and stores one Open Badge for a recipient: the common part of every OB issuance. */
+  async function issueOpenBadge(
+    trx: Db,
+    options: {
+      actor: Actor;
+      access: OrganisationAccess;
+      how: { format: CredentialFormat; cryptosuite: Cryptosuite | null };
+      achievement: AchievementInput;
+      recipient: RecipientOptions;
+      via: Via;
+      name?: string;
+      description?: string;
+      narrative?: string;
+      result?: ResultInput[];
+      evidence?: EvidenceInput[];
+      validFrom?: Date;
+      validUntil?: Date | null;
+      definitionId?: string;
+      awardKey?: string;
+    },
+  ): Promise<IssuedCredential> {
+    const recipientName = optionalName(options.recipient.name, '/recipient/name');
+    const recipientDid = optionalName(options.recipient.did, '/recipient/did');
+    const email = normalizeEmail(options.recipient.email ?? '');
+    const organisation = options.access.organisation;
+    const now = clock.now();
+    // Dates in the credential are whole seconds, like the proof's `created`.
+    const today = new Date(Math.floor(now.getTime() / 1000) * 1000);
+    const credentialId = ids();
+    const key = await keys.issuerFor({ organisationId: organisation.id, didMethod: 'web', trx });
+    const achievement = options.achievement;
+    const name = optionalName(options.name, '/name') ?? achievement.name;
+    const build = (statuses: AllocatedStatus[]) => {
+      try {
+        return buildOpenBadgeCredential({
+          id: pageUrl(credentialId),
+          name,
+          description: options.description,
+          issuer: {
+            id: key.issuer,
+            name: organisation.name,
+            ...(organisation.url ? { url: organisation.url } : {}),
+            ...(organisation.description ? { description: organisation.description } : {}),
+          },
+          validFrom: options.validFrom ?? today,
+          validUntil: options.validUntil ?? undefined,
+          awardedDate: today,
+          recipient: { email, ...(recipientDid ? { id: recipientDid } : {}) },
+          achievement,
+          result: options.result,
+          evidence: options.evidence,
+          narrative: options.narrative,
+          credentialStatus: statuses.map((status) => status.entry),
+        });
+      } catch (error) {
+        const known = findVcError(error);
+        if (known?.code === 'invalid_input') throw AppError.validation(known.message);
+        throw error;
+      }
+    };
+    return issueInTransaction(trx, {
+      actor: options.actor,
+      access: options.access,
+      key,
+      credentialId,
+      via: options.via,
+      how: options.how,
+      now,
+      build,
+      row: {
+        credential_uri: pageUrl(credentialId),
+        name,
+        achievement_name: achievement.name,
+        recipient_email: email,
+        recipient_name: recipientName,
+        recipient_did: recipientDid,
+        definition_id: options.definitionId ?? null,
+        award_key: options.awardKey ?? null,
+      },
+    });
+  }
+
+  /**
+   * Awards the credential of a published catalogue definition version: the achievement comes from the
+   * definition, validity from its validity period. Used by the assessment modules on a pass, by external
+   * results and by bulk issue. There is no permission check here: the calling service has authorised its
+   * actor for what it did (marking, recording a result, issuing in bulk) — a learner passing a test may
+   * cause an award without being a member of the organisation.
+   */
+  async function issueForDefinition(
+    options: IssueForDefinitionOptions,
+  ): Promise<IssuedCredential & { alreadyIssued: boolean }> {
+    const definitions = deps.definitions;
+    if (!definitions) throw new Error('The credentials service was built without the catalogue port');
+    const awardKey = options.idempotencyKey?.trim();
+    if (awardKey !== undefined && (awardKey.length === 0 || awardKey.length > MAX_AWARD_KEY)) {
+      throw AppError.validation(`The idempotency key must be 1 to ${MAX_AWARD_KEY} characters`);
+    }
+    const work = async (trx: Db) => {
+      const definition = await definitions.definitionForIssuing({ definitionId: options.definitionId, trx });
+      if (!definition) throw AppError.notFound('Definition');
+      if (definition.source !== 'own') {
+        throw new AppError('invalid_state', 'External catalogue entries are not issued here', {
+          detail: 'This definition belongs to the external catalogue: its provider issues it, not Credstack',
+        });
+      }
+      if (definition.status !== 'published') {
+        throw new AppError('invalid_state', 'Only a published definition can be awarded', {
+          detail: `The definition "${definition.title}" is ${definition.status.replace('_', ' ')}; only a published version can be awarded`,
+        });
+      }
+      if (awardKey !== undefined) {
+        const existing = await repo.findCredentialByAwardKey(trx, definition.organisationId, awardKey);
+        if (existing) return { ...(await details(trx, existing)), alreadyIssued: true };
+      }
+      const organisation = await organisations.findOrganisationById(definition.organisationId, trx);
+      if (!organisation) throw AppError.notFound('Organisation');
+      const validFrom = options.validFrom ?? clock.now();
+      const validUntil =
+        definition.validityMonths === null ? null : addMonths(validFrom, definition.validityMonths);
+      const issued = await issueOpenBadge(trx, {
+        actor: options.actor,
+        // The award is authorised by the caller; the organisation is only the issuer here.
+        access: { organisation, role: null, permissions: new Set(), superuser: false },
+        how: { format: 'data-integrity', cryptosuite: DEFAULT_CRYPTOSUITE },
+        achievement: definition.achievement,
+        recipient: options.recipient,
+        via: options.via,
+        narrative: options.narrative,
+        result: options.result,
+        evidence: options.evidence,
+        validFrom: wholeSeconds(validFrom),
+        validUntil: validUntil === null ? null : wholeSeconds(validUntil),
+        definitionId: options.definitionId,
+        awardKey,
+      });
+      return { ...issued, alreadyIssued: false };
+    };
+    return options.trx ? work(options.trx) : transaction(work);
   }
 
   /**
@@ -697,10 +849,10 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
     /** Our id (uuid); with `byUri`, the credential's own `id` as the VC-API names it (or our id). */
     id: string;
     byUri?: boolean;
-    via?: Via;
+    via?: StatusVia;
   }): Promise<CredentialDetails> {
     const reason = checkReason(options.reason);
-    const via: Via = options.via ?? (options.actor.kind === 'system' ? 'cli' : 'api');
+    const via: StatusVia = options.via ?? (options.actor.kind === 'system' ? 'cli' : 'api');
     return transaction(async (trx) => {
       const access = await organisations.requireAccess({
         actor: options.actor,
@@ -878,6 +1030,7 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
 
   return {
     issueCredential,
+    issueForDefinition,
     issueVcApiCredential,
     listCredentials,
     getCredential,
