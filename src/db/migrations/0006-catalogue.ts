@@ -20,6 +20,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('content', 'jsonb', (c) => c.notNull())
     .addColumn('external_id', 'text')
     .addColumn('source_uri', 'text')
+    // sha256 of the imported entry as read from the file: a re-import of the same entry changes nothing.
+    .addColumn('source_fingerprint', 'text')
     .addColumn('provider_name', 'text', (c) => c.notNull())
     .addColumn('provider_url', 'text')
     .addColumn('verifiable', 'boolean', (c) => c.notNull().defaultTo(true))
@@ -36,6 +38,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('assessment_type', 'text')
     .addColumn('languages', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'`))
     .addColumn('skill_uris', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'`))
+    // What full-text search reads besides the title: description, outcomes, skill labels, provider, tags.
+    .addColumn('search_text', 'text', (c) => c.notNull().defaultTo(''))
+    // English stemming; the title weighs more than the rest. Generated, so it can never drift from its source.
+    .addColumn('search_vector', sql`tsvector`, (c) =>
+      c
+        .generatedAlwaysAs(
+          sql`setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A') || setweight(to_tsvector('english'::regconfig, coalesce(search_text, '')), 'B')`,
+        )
+        .stored(),
+    )
     .addColumn('supersedes_id', 'uuid', (c) => c.references('credential_definitions.id'))
     .addColumn('superseded_by_id', 'uuid', (c) => c.references('credential_definitions.id'))
     .addColumn('review_comment', 'text')
@@ -60,6 +72,28 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .unique()
     .where(sql.ref('external_id'), 'is not', null)
     .execute();
+  await db.schema
+    .createIndex('credential_definitions_series_idx')
+    .on('credential_definitions')
+    .columns(['series_id', 'version desc'])
+    .execute();
+  // The public catalogue reads published rows only: full text, skills (array containment) and its sorts.
+  await sql`create index credential_definitions_search_idx on credential_definitions using gin (search_vector) where status = 'published'`.execute(
+    db,
+  );
+  await sql`create index credential_definitions_skills_idx on credential_definitions using gin (skill_uris) where status = 'published'`.execute(
+    db,
+  );
+  // `desc nulls last` as the search orders, so the sorts read the index instead of sorting every row.
+  await sql`create index credential_definitions_quality_idx on credential_definitions (quality_score desc nulls last, id) where status = 'published'`.execute(
+    db,
+  );
+  await sql`create index credential_definitions_newest_idx on credential_definitions (published_at desc nulls last, id) where status = 'published'`.execute(
+    db,
+  );
+  await sql`create index credential_definitions_provider_idx on credential_definitions (lower(provider_name)) where status = 'published'`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

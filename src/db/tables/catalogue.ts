@@ -17,6 +17,8 @@ export interface CredentialDefinitionsTable {
   content: Json;
   external_id: string | null;
   source_uri: string | null;
+  /** External entries: sha256 of the entry as imported, so an unchanged re-import writes nothing. */
+  source_fingerprint: ColumnType<string | null, string | null | undefined, string | null>;
   provider_name: string;
   provider_url: string | null;
   verifiable: ColumnType<boolean, boolean | undefined, boolean>;
@@ -33,6 +35,9 @@ export interface CredentialDefinitionsTable {
   assessment_type: string | null;
   languages: TextArray;
   skill_uris: TextArray;
+  /** Description, outcomes, skill labels, provider, tags: what full-text search reads besides the title. */
+  search_text: ColumnType<string, string | undefined, string>;
+  // `search_vector` (tsvector, generated from title and search_text) is read only through raw SQL.
   supersedes_id: string | null;
   superseded_by_id: string | null;
   review_comment: string | null;
