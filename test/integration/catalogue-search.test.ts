@@ -28,10 +28,10 @@ async function publish(slug: string, name: string, definition: DefinitionContent
   ids[name] = draft.record.id;
 }
 
-async function search(query: string): Promise<{ entries: LooseJson[]; total: number }> {
+async function search(query: string): Promise<{ entries: LooseJson[]; total: number; totalExact: boolean }> {
   const response = await ctx.app.inject({ method: 'GET', url: `/api/v1/catalogue${query}` });
   assert.equal(response.statusCode, 200, response.body);
-  return response.json() as { entries: LooseJson[]; total: number };
+  return response.json() as { entries: LooseJson[]; total: number; totalExact: boolean };
 }
 
 function titles(result: { entries: LooseJson[] }): string[] {
@@ -109,6 +109,7 @@ describe('the public catalogue', () => {
     assert.ok(!listed.includes(ids.draft));
     assert.ok(!listed.includes(ids.retired));
     assert.equal(all.total, 4);
+    assert.equal(all.totalExact, true);
     const rag = all.entries.find((entry) => entry.id === ids.rag)!;
     assert.equal(typeof rag.quality.score, 'number');
     assert.ok(rag.quality.topReasons.length > 0 && rag.quality.topReasons.length <= 3);

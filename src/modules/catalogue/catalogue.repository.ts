@@ -3,6 +3,9 @@ import type { Db } from '../../db/database.ts';
 import type { CredentialDefinitionRow, CredentialDefinitionsTable } from '../../db/tables/catalogue.ts';
 import type { DefinitionSource, DefinitionStatus } from './definition.model.ts';
 
+/** Search counts matching entries exactly up to this many; beyond it `totalExact` is false. */
+export const SEARCH_COUNT_CAP = 10_000;
+
 export type NewDefinitionRow = Insertable<CredentialDefinitionsTable>;
 export type DefinitionRowPatch = Updateable<CredentialDefinitionsTable>;
 
@@ -297,10 +300,22 @@ export function createCatalogueRepository() {
         page = page.orderBy(sql`${sql.ref(`${CD}.quality_score`)} desc nulls last`);
       }
       const rows = await page.orderBy(`${CD}.id`).limit(filter.limit).offset(filter.offset).execute();
-      const count = await query
+      // An exact count reads every matching row; past SEARCH_COUNT_CAP the answer says "more than".
+      const count = await db
+        .selectFrom(
+          query
+            .select(sql<number>`1`.as('one'))
+            .limit(SEARCH_COUNT_CAP + 1)
+            .as('matches'),
+        )
         .select((eb) => eb.fn.countAll<number>().as('total'))
         .executeTakeFirstOrThrow();
-      return { rows: rows as CatalogueSearchRow[], total: Number(count.total) };
+      const matches = Number(count.total);
+      return {
+        rows: rows as CatalogueSearchRow[],
+        total: Math.min(matches, SEARCH_COUNT_CAP),
+        totalExact: matches <= SEARCH_COUNT_CAP,
+      };
     },
 
     /**

@@ -391,6 +391,7 @@ export const catalogueRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app
           presentCatalogueEntry(row, { url: urlOf(row.id), organisationSlug: row.organisation_slug }),
         ),
         total: page.total,
+        totalExact: page.totalExact,
         limit: query.limit,
         offset: query.offset,
       };

@@ -229,7 +229,10 @@ export const CatalogueEntry = Type.Object({
 
 export const CatalogueSearchResponse = Type.Object({
   entries: Type.Array(CatalogueEntry),
-  total: Type.Integer({ description: 'Entries matching the query and filters' }),
+  total: Type.Integer({
+    description: 'Entries matching the query and filters, counted up to 10,000 (see totalExact)',
+  }),
+  totalExact: Type.Boolean({ description: 'false: more than `total` entries match' }),
   limit: Type.Integer(),
   offset: Type.Integer(),
 });

@@ -928,11 +928,15 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
   /** Published own definitions of every organisation and external entries, searched and filtered. */
   async function searchCatalogue(
     options: CatalogueSearchOptions,
-  ): Promise<{ entries: CatalogueSearchRow[]; total: number }> {
+  ): Promise<{ entries: CatalogueSearchRow[]; total: number; totalExact: boolean }> {
     const text = options.text?.trim();
     const sort = options.sort ?? (text ? 'relevance' : 'quality');
-    const { rows, total } = await repo.search(deps.db, { ...options, text: text || undefined, sort });
-    return { entries: rows, total };
+    const { rows, total, totalExact } = await repo.search(deps.db, {
+      ...options,
+      text: text || undefined,
+      sort,
+    });
+    return { entries: rows, total, totalExact };
   }
 
   // External catalogue --------------------------------------------------------------------------------------
