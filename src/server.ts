@@ -165,6 +165,7 @@ async function seedIfEmpty(deps: AppDeps, logger: Logger): Promise<DemoSeedResul
     accounts: services.accounts,
     organisations: services.organisations,
     audit: services.audit,
+    catalogue: services,
   });
   if (!(await demoService.isDatabaseEmpty())) return null;
   try {

@@ -18,6 +18,7 @@ export const demoSeedCommand = defineCommand({
         accounts: services.accounts,
         organisations: services.organisations,
         audit: services.audit,
+        catalogue: services,
       });
       const result = await demo.seed({ actor: CLI_ACTOR });
       // Generated passwords are printed on purpose (stdout, never the logger): this is how they are handed over.

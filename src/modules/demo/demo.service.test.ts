@@ -144,7 +144,7 @@ describe('demo logins', () => {
     ];
     const written = writeDemoLogins(
       dataDir,
-      { organisation: { name: 'Demo Academy', slug: 'demo-academy' } as never, logins },
+      { organisation: { name: 'Demo Academy', slug: 'demo-academy' } as never, logins, catalogue: null },
       new Date('2026-01-01T00:00:00Z'),
     );
     assert.equal(written, path);
@@ -156,5 +156,65 @@ describe('demo logins', () => {
       '  owner           owner@demo-academy.example  pw-one',
       '  platform admin  admin@credstack.example     pw-two',
     ]);
+  });
+});
+
+describe('demo catalogue', () => {
+  let ctx: TestContext;
+  after(() => ctx?.close());
+
+  test('skills, published definitions with ready assessments, a draft, external entries and an award', async () => {
+    ctx = await buildTestApp();
+    const { services } = ctx.deps;
+    const demo = createDemoService({
+      db: ctx.deps.database.db,
+      accounts: services.accounts,
+      organisations: services.organisations,
+      audit: services.audit,
+      catalogue: services,
+      generatePassword: () => 'demo-catalogue-password',
+    });
+    const result = await demo.seed({ actor });
+    const catalogue = result.catalogue;
+    assert.ok(catalogue);
+    assert.ok(catalogue.skills >= 20, `${catalogue.skills} demo skills`);
+    assert.deepEqual(
+      catalogue.definitions.map((definition) => definition.status),
+      ['published', 'published', 'published', 'draft'],
+    );
+    assert.equal(catalogue.externalEntries, 5);
+
+    // Each published definition passed the publish rule, so its assessment is ready; the draft is not
+    // publishable and says why.
+    for (const definition of catalogue.definitions) {
+      const details = await services.catalogue.getDefinition({
+        actor,
+        slug: DEMO_ORGANISATION.slug,
+        id: definition.id,
+      });
+      assert.equal(details.conformance.publishable, definition.status === 'published', definition.title);
+      if (definition.status === 'draft') assert.ok(details.conformance.missing.length > 5);
+    }
+
+    // The public catalogue lists the three own and five external entries; the red-flag entry scores low.
+    const search = await services.catalogue.searchCatalogue({ limit: 50, offset: 0 });
+    assert.equal(search.total, 8);
+    const flagged = search.entries.find((entry) => entry.title === 'AI Master Certificate');
+    assert.ok(flagged);
+    assert.ok((flagged.quality_score ?? 100) < 40, `red-flag entry scored ${flagged.quality_score}`);
+
+    // The learner holds the awarded credential, for the published definition version.
+    const [award] = catalogue.awarded;
+    assert.ok(award);
+    const learner = result.logins.find((login) => login.label === 'learner')!;
+    const credential = await ctx.deps.database.db
+      .selectFrom('credentials')
+      .select(['recipient_email', 'definition_id', 'issued_via', 'valid_until'])
+      .where('id', '=', award.credentialId)
+      .executeTakeFirstOrThrow();
+    assert.equal(credential.recipient_email, learner.email);
+    assert.equal(credential.definition_id, catalogue.definitions[2]!.id);
+    assert.equal(credential.issued_via, 'external-result');
+    assert.ok(credential.valid_until, 'validity comes from the definition (36 months)');
   });
 });

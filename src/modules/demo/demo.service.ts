@@ -8,6 +8,7 @@ import type { MembershipRole, OrganisationRow } from '../../db/schema.ts';
 import type { AccountsService } from '../accounts/accounts.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { OrganisationsService } from '../organisations/organisations.service.ts';
+import { type DemoCatalogueResult, type DemoCatalogueServices, seedDemoCatalogue } from './demo-catalogue.ts';
 
 export const DEMO_ORGANISATION = {
   slug: 'demo-academy',
@@ -77,6 +78,8 @@ export interface DemoLogin {
 export interface DemoSeedResult {
   organisation: OrganisationRow;
   logins: DemoLogin[];
+  /** Present when the catalogue services were given. */
+  catalogue: DemoCatalogueResult | null;
 }
 
 const PASSWORD_ALPHABET = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -102,11 +105,14 @@ export interface DemoServiceDeps {
   audit: AuditService;
   /** Injected so tests can make passwords predictable; never a fixed value outside tests. */
   generatePassword?: () => string;
+  /** The services behind the demo catalogue (skills, definitions, assessments, an awarded credential). */
+  catalogue?: DemoCatalogueServices;
 }
 
 /**
- * Demo data for a first look: the organisation "Demo Academy" and one user per kind of person, each with a
- * freshly generated password. Seeding goes step by step through the accounts and organisations services
+ * Demo data for a first look: the organisation "Demo Academy", one user per kind of person, each with a
+ * freshly generated password, and (with the catalogue services) its skills, definitions with their
+ * assessments, external catalogue entries and a credential already awarded to the demo learner. Seeding goes step by step through the accounts and organisations services
  * (they run their own transactions), checks up front that nothing it would create exists yet, and records
  * `demo.seeded` last.
  */
@@ -169,6 +175,16 @@ export function createDemoService(deps: DemoServiceDeps) {
       });
     }
 
+    const learner = DEMO_USERS.find((spec) => spec.label === 'learner')!;
+    const catalogue = deps.catalogue
+      ? await seedDemoCatalogue({
+          actor,
+          slug: organisation.slug,
+          learner: { email: learner.email, name: learner.name },
+          services: deps.catalogue,
+        })
+      : null;
+
     await deps.db.transaction().execute((trx) =>
       deps.audit.record(trx, {
         type: 'demo.seeded',
@@ -178,7 +194,7 @@ export function createDemoService(deps: DemoServiceDeps) {
         data: { organisationSlug: organisation.slug },
       }),
     );
-    return { organisation, logins };
+    return { organisation, logins, catalogue };
   }
 
   return { isDatabaseEmpty, seed };
