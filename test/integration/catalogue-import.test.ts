@@ -309,6 +309,9 @@ describe('importing an external catalogue', () => {
       payload: '<a/>',
     });
     assert.equal(unsupported.statusCode, 415);
+    const empty = await owner.request({ method: 'POST', url: url() });
+    assert.equal(empty.statusCode, 422, empty.body);
+    assert.match(problem(empty).detail, /JSON body/);
     assert.equal(await externalCount(), before);
   });
 

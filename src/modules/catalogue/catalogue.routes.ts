@@ -338,6 +338,13 @@ export const catalogueRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app
       const query = request.query as { format?: ImportFormat; skipInvalid?: boolean; dryRun?: boolean };
       const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       const raw = RAW_TYPES[mediaType];
+      if (request.body === undefined || request.body === null) {
+        throw new AppError('validation_failed', 'The import needs a body', {
+          detail:
+            'Send a JSON body { format, content, skipInvalid?, dryRun? }, or the file itself as text/csv or application/ld+json',
+          fields: [{ in: 'body', pointer: '', message: 'is required' }],
+        });
+      }
       const body = raw
         ? { format: query.format ?? raw, content: request.body as string, ...query }
         : (request.body as {
