@@ -4,10 +4,13 @@ import { systemClock } from './core/clock.ts';
 import type { Config } from './core/config.ts';
 import { type IdGenerator, randomId } from './core/ids.ts';
 import type { Logger } from './core/logger.ts';
-import { type DatabaseHandle, openDatabase } from './db/database.ts';
+import { type DatabaseHandle, type Db, openDatabase } from './db/database.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
+import { createAssessmentsService } from './modules/assessments/assessments.service.ts';
 import { createAuditService } from './modules/audit/audit.service.ts';
+import { createCatalogueService } from './modules/catalogue/catalogue.service.ts';
 import { createCredentialsService } from './modules/credentials/credentials.service.ts';
+import { createIssuanceService } from './modules/issuance/issuance.service.ts';
 import { createLocalKeyCustody } from './modules/keys/keys.custody.ts';
 import { createKeysService } from './modules/keys/keys.service.ts';
 import { createMailService } from './modules/mail/mail.service.ts';
@@ -17,6 +20,8 @@ import {
   type MailTransport,
 } from './modules/mail/mail.transport.ts';
 import { createOrganisationsService } from './modules/organisations/organisations.service.ts';
+import { createPortfolioService } from './modules/portfolio/portfolio.service.ts';
+import { createSkillsService } from './modules/skills/skills.service.ts';
 import { createTokensService } from './modules/tokens/tokens.service.ts';
 import { createVerificationService } from './modules/verification/verification.service.ts';
 
@@ -103,6 +108,9 @@ function buildServices(base: {
     organisations,
     keys,
     accounts,
+    // The catalogue is built below (it needs the assessment modules, which award through credentials):
+    // the port forwards to it at call time.
+    definitions: { definitionForIssuing: (options) => definitionForIssuing(options) },
   });
   // Our own DIDs and status lists are answered from the database, never by an HTTP call to ourselves.
   const verification = createVerificationService({
@@ -115,10 +123,83 @@ function buildServices(base: {
     published: { getPublicCredential: (options) => credentials.getPublicCredential(options) },
   });
   // skills service
+  const skills = createSkillsService({ db, clock, ids, audit, organisations, config });
   // catalogue service
+  // Publishing asks every assessment module whether its instrument is ready; they are built after the
+  // catalogue (they read definitions through it), so the instruments forward at call time.
+  const catalogue = createCatalogueService({
+    db,
+    clock,
+    ids,
+    config,
+    audit,
+    organisations,
+    skills,
+    instruments: [
+      {
+        readiness: (options) => assessments.readiness(options),
+        copyForNewVersion: (options) => assessments.copyForNewVersion(options),
+      },
+      {
+        readiness: (options) => portfolio.readiness(options),
+        copyForNewVersion: (options) => portfolio.copyForNewVersion(options),
+      },
+    ],
+  });
+  async function definitionForIssuing(options: { definitionId: string; trx: Db }) {
+    const record = await catalogue.getDefinitionRecord(options);
+    if (!record) return null;
+    const issuing = await catalogue.achievementFor(options);
+    return {
+      organisationId: record.organisationId,
+      status: record.status,
+      source: record.source,
+      title: record.title,
+      achievement: issuing.achievement,
+      validityMonths: issuing.validityMonths,
+    };
+  }
   // assessments service
+  // Tests attach to catalogue versions; a pass is awarded through credentials.issueForDefinition.
+  const assessments = createAssessmentsService({
+    db,
+    clock,
+    ids,
+    config,
+    audit,
+    organisations,
+    definitions: catalogue,
+    accounts,
+    credentials,
+  });
   // portfolio service
+  // Rubrics attach to catalogue versions; a final pass is awarded through credentials.issueForDefinition.
+  const portfolio = createPortfolioService({
+    db,
+    clock,
+    ids,
+    config,
+    audit,
+    mail,
+    organisations,
+    accounts,
+    definitions: catalogue,
+    awards: { issueForDefinition: (options) => credentials.issueForDefinition(options) },
+  });
   // issuance service
+  const issuance = createIssuanceService({
+    db,
+    clock,
+    ids,
+    config,
+    audit,
+    mail,
+    logger,
+    organisations,
+    definitions: catalogue,
+    credentials: { issueForDefinition: (options) => credentials.issueForDefinition(options) },
+    accounts,
+  });
   return {
     audit,
     mail,
@@ -129,9 +210,14 @@ function buildServices(base: {
     credentials,
     verification,
     // skills entry
+    skills,
     // catalogue entry
+    catalogue,
     // assessments entry
+    assessments,
     // portfolio entry
+    portfolio,
     // issuance entry
+    issuance,
   };
 }

@@ -11,6 +11,7 @@ import {
   UsageError,
 } from './command.ts';
 import { auditVerifyCommand } from './commands/audit-verify.ts';
+import { catalogueImportCommand } from './commands/catalogue-import.ts';
 import {
   credentialReinstateCommand,
   credentialRevokeCommand,
@@ -19,12 +20,14 @@ import {
 import { dbMigrateCommand } from './commands/db-migrate.ts';
 import { demoSeedCommand } from './commands/demo-seed.ts';
 import { issueCommand } from './commands/issue.ts';
+import { issueBulkCommand } from './commands/issue-bulk.ts';
 import { orgAddMemberCommand } from './commands/org-add-member.ts';
 import { orgCreateCommand } from './commands/org-create.ts';
 import { orgListCommand } from './commands/org-list.ts';
 import { orgRotateKeyCommand } from './commands/org-rotate-key.ts';
 import { orgShowCommand } from './commands/org-show.ts';
 import { serveCommand } from './commands/serve.ts';
+import { skillsImportCommand } from './commands/skills-import.ts';
 import { tokenCreateCommand } from './commands/token-create.ts';
 import { userCreateCommand } from './commands/user-create.ts';
 import { userSetPasswordCommand } from './commands/user-set-password.ts';
@@ -51,9 +54,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   auditVerifyCommand,
   demoSeedCommand,
   // skills commands
+  skillsImportCommand,
   // catalogue commands
+  catalogueImportCommand,
   // assessments commands
   // issuance commands
+  issueBulkCommand,
 ];
 
 export function version(): string {

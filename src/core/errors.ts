@@ -43,6 +43,8 @@ export const ERROR_STATUS = {
   credential_revoked: 409,
   /** A definition cannot be published while a mandatory standard element or its assessment is missing. */
   definition_not_publishable: 422,
+  /** Results and bulk issue need a published own definition whose assessment type is `external`. */
+  definition_not_issuable: 422,
   /** No attempts left at this assessment. */
   attempt_limit_reached: 409,
   /** A new attempt inside the cooldown after the last one; see Retry-After. */
@@ -130,6 +132,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   unknown_context: 'Unknown JSON-LD context',
   credential_revoked: 'Credential revoked',
   definition_not_publishable: 'Definition not publishable',
+  definition_not_issuable: 'Definition not issuable this way',
   attempt_limit_reached: 'Attempt limit reached',
   cooldown_active: 'Cooldown active',
   time_limit_exceeded: 'Time limit exceeded',

@@ -14,11 +14,13 @@ import { UserSelfSchema } from '../modules/accounts/accounts.schemas.ts';
 import { adminRoutes } from '../modules/accounts/admin.routes.ts';
 import { assessmentsRoutes } from '../modules/assessments/assessments.routes.ts';
 import { auditRoutes } from '../modules/audit/audit.routes.ts';
+import { cataloguePagesRoutes } from '../modules/catalogue/catalogue-pages.routes.ts';
 import { catalogueRoutes } from '../modules/catalogue/catalogue.routes.ts';
 import { credentialsRoutes } from '../modules/credentials/credentials.routes.ts';
 import { holderCredentialsRoutes } from '../modules/credentials/holder-credentials.routes.ts';
 import { statusListsRoutes } from '../modules/credentials/status-lists.routes.ts';
 import { vcApiRoutes } from '../modules/credentials/vc-api.routes.ts';
+import { claimPagesRoutes } from '../modules/issuance/claim-pages.routes.ts';
 import { issuanceRoutes } from '../modules/issuance/issuance.routes.ts';
 import { didDocumentRoutes, keysRoutes } from '../modules/keys/keys.routes.ts';
 import { organisationsRoutes } from '../modules/organisations/organisations.routes.ts';
@@ -217,6 +219,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(vcApiRoutes, { deps });
   await app.register(didDocumentRoutes, { deps });
   await app.register(verificationRoutes, { deps });
+  await app.register(claimPagesRoutes, { deps });
+  await app.register(cataloguePagesRoutes, { deps });
   await app.register(
     async (api) => {
       await api.register(accountsRoutes, { deps });
