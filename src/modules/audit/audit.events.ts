@@ -1,7 +1,7 @@
+import type { IssuedVia } from '../../db/schema.ts';
 import type { AssessmentsAuditEvents } from '../assessments/assessments.events.ts';
 import type { CatalogueAuditEvents } from '../catalogue/catalogue.events.ts';
 import type { IssuanceAuditEvents } from '../issuance/issuance.events.ts';
-import type { IssuedVia } from '../../db/schema.ts';
 import type { PortfolioAuditEvents } from '../portfolio/portfolio.events.ts';
 import type { SkillsAuditEvents } from '../skills/skills.events.ts';
 
