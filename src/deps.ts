@@ -111,6 +111,10 @@ function buildServices(base: {
     // The catalogue is built below (it needs the assessment modules, which award through credentials):
     // the port forwards to it at call time.
     definitions: { definitionForIssuing: (options) => definitionForIssuing(options) },
+    holdings: {
+      emailsOf: (options) => issuance.emailsOf(options),
+      claimedCredentialIdsOf: (options) => issuance.claimedCredentialIdsOf(options),
+    },
   });
   // Our own DIDs and status lists are answered from the database, never by an HTTP call to ourselves.
   const verification = createVerificationService({

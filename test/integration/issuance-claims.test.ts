@@ -52,6 +52,13 @@ function claim(session: Session, token: string) {
   return session.request({ method: 'POST', url: '/api/v1/claims', payload: { token } });
 }
 
+/** The ids in the signed-in user's wallet (GET /api/v1/me/credentials). */
+async function walletOf(session: Session): Promise<string[]> {
+  const response = await session.request({ method: 'GET', url: '/api/v1/me/credentials' });
+  assert.equal(response.statusCode, 200, response.body);
+  return json<{ credentials: Array<{ id: string }> }>(response).credentials.map((entry) => entry.id);
+}
+
 async function auditCount(type: string): Promise<number> {
   const rows = await ctx.deps.database.db
     .selectFrom('audit_events')
@@ -110,6 +117,14 @@ describe('claiming', () => {
     assert.deepEqual(await ctx.deps.services.issuance.claimedCredentialIdsOf({ userId: learner.userId }), [
       credentialId,
     ]);
+    // The claimed credential is in the learner's wallet, and the holder may choose to show their name.
+    assert.deepEqual(await walletOf(learner), [credentialId]);
+    const shown = await learner.request({
+      method: 'PATCH',
+      url: `/api/v1/me/credentials/${credentialId}`,
+      payload: { holderNamePublic: true },
+    });
+    assert.equal(shown.statusCode, 200, shown.body);
 
     // Used once: a second claim, by anyone, is refused.
     const again = await claim(learner, mail.token);
@@ -233,8 +248,9 @@ describe('further e-mail addresses', () => {
     ]);
 
     // A credential to the confirmed address needs no claim link: it is already the user's.
-    await award(extra);
+    const toExtra = await award(extra);
     assert.equal(await claimMailTo(extra), undefined);
+    assert.ok((await walletOf(session)).includes(toExtra), 'in the wallet of the address’s owner');
 
     // Nobody else may add or remove it.
     const someoneElse = await signedInUser(ctx, { email: address('other') });
@@ -269,8 +285,10 @@ describe('further e-mail addresses', () => {
       404,
     );
 
+    assert.ok(!(await walletOf(someoneElse)).includes(toExtra));
     const removed = await session.request({ method: 'DELETE', url: `/api/v1/me/emails/${email.id}` });
     assert.equal(removed.statusCode, 204);
+    assert.ok(!(await walletOf(session)).includes(toExtra), 'a removed address takes its credentials along');
     assert.deepEqual(await ctx.deps.services.issuance.emailsOf({ userId: session.userId }), [
       session.email.toLowerCase(),
     ]);

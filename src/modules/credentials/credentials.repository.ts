@@ -1,9 +1,10 @@
-import { sql } from 'kysely';
+import { type ExpressionBuilder, sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type {
   CredentialFormat,
   CredentialRow,
   CredentialStatus,
+  Database,
   IssuedVia,
   StatusListPurpose,
   StatusListRow,
@@ -44,12 +45,27 @@ export interface CredentialListFilter {
   limit: number;
 }
 
+/** What a holder holds: credentials issued to any of their verified addresses, and those they claimed. */
+export interface Holding {
+  /** Normalised (lower-case), as stored; at least one. */
+  emails: string[];
+  /** Credentials bound to the holder by a claim link (issued to an address that is not theirs). */
+  credentialIds: string[];
+}
+
 export interface HolderCredentialFilter {
-  /** Normalised (lower-case), as stored. */
-  recipientEmail: string;
+  holding: Holding;
   /** Rows strictly after this position in (issued_at desc, id desc) order. */
   after?: { issuedAt: Date; id: string };
   limit: number;
+}
+
+function heldBy(eb: ExpressionBuilder<Database, 'credentials'>, holding: Holding) {
+  const conditions = [eb('credentials.recipient_email', 'in', holding.emails)];
+  if (holding.credentialIds.length > 0) {
+    conditions.push(eb('credentials.id', 'in', holding.credentialIds));
+  }
+  return eb.or(conditions);
 }
 
 /** SQL for credentials and status lists; the services pass the transaction they run in. */
@@ -124,7 +140,7 @@ export function createCredentialsRepository() {
         .innerJoin('organisations', 'organisations.id', 'credentials.organisation_id')
         .selectAll('credentials')
         .select(['organisations.name as organisation_name', 'organisations.slug as organisation_slug'])
-        .where('credentials.recipient_email', '=', filter.recipientEmail)
+        .where((eb) => heldBy(eb, filter.holding))
         .orderBy('credentials.issued_at', 'desc')
         .orderBy('credentials.id', 'desc')
         .limit(filter.limit);
@@ -141,23 +157,23 @@ export function createCredentialsRepository() {
     },
 
     /** One credential issued to `recipientEmail`, with its organisation's public names. */
-    findHolderCredential: (db: Db, id: string, recipientEmail: string) =>
+    findHolderCredential: (db: Db, id: string, holding: Holding) =>
       db
         .selectFrom('credentials')
         .innerJoin('organisations', 'organisations.id', 'credentials.organisation_id')
         .selectAll('credentials')
         .select(['organisations.name as organisation_name', 'organisations.slug as organisation_slug'])
         .where('credentials.id', '=', id)
-        .where('credentials.recipient_email', '=', recipientEmail)
+        .where((eb) => heldBy(eb, holding))
         .executeTakeFirst(),
 
-    /** Locks a credential issued to `recipientEmail` for a change by its holder. */
-    lockHolderCredential: (db: Db, id: string, recipientEmail: string) =>
+    /** Locks a credential the holder holds for a change by them. */
+    lockHolderCredential: (db: Db, id: string, holding: Holding) =>
       db
         .selectFrom('credentials')
-        .selectAll()
-        .where('id', '=', id)
-        .where('recipient_email', '=', recipientEmail)
+        .selectAll('credentials')
+        .where('credentials.id', '=', id)
+        .where((eb) => heldBy(eb, holding))
         .forUpdate()
         .executeTakeFirst(),
 

@@ -27,7 +27,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { MailService } from '../mail/mail.service.ts';
 import type { OrganisationAccess, OrganisationsService } from '../organisations/organisations.service.ts';
 import { credentialIssuedMail, credentialStatusMail } from './credentials.mail.ts';
-import { createCredentialsRepository } from './credentials.repository.ts';
+import { createCredentialsRepository, type Holding } from './credentials.repository.ts';
 import {
   type AllocatedStatus,
   createStatusListsService,
@@ -56,6 +56,15 @@ export interface DefinitionsForIssuing {
   definitionForIssuing(options: { definitionId: string; trx: Db }): Promise<DefinitionForIssuing | null>;
 }
 
+/**
+ * Besides their verified sign-in address, what else makes a credential a user's: further verified e-mail
+ * addresses and credentials bound to them by a claim link (the issuance module implements it).
+ */
+export interface HolderHoldings {
+  emailsOf(options: { userId: string; trx?: Db }): Promise<string[]>;
+  claimedCredentialIdsOf(options: { userId: string; trx?: Db }): Promise<string[]>;
+}
+
 /** What this module needs from accounts (implemented by its service): who the holder is. */
 export interface HolderAccounts {
   /** The signed-in user's e-mail address; 401 for anyone else, 403 email_not_verified until verified. */
@@ -75,6 +84,8 @@ export interface CredentialsServiceDeps {
   accounts: HolderAccounts;
   /** The catalogue, for credentials awarded for a definition (assessment passes, results, bulk issue). */
   definitions?: DefinitionsForIssuing;
+  /** Further addresses and claimed credentials of a holder; without it, only the sign-in address counts. */
+  holdings?: HolderHoldings;
   /** See StatusListsServiceDeps.randomIndex (tests only). */
   randomIndex?: (size: number) => number;
 }
@@ -944,6 +955,20 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
    * Only once the address is verified: a credential is addressed to a mailbox, and an account proves it
    * owns that mailbox only by verifying it. Matched exactly as issuing stores it (normalised, lower-case).
    */
+  /** The signed-in user's verified addresses and claimed credentials (401/403 like verifiedEmailOf). */
+  async function holdingOf(actor: Actor, db: Db): Promise<Holding> {
+    const primary = normalizeEmail(await accounts.verifiedEmailOf({ actor, trx: db }));
+    if (!deps.holdings || actor.kind !== 'user') return { emails: [primary], credentialIds: [] };
+    const [emails, credentialIds] = [
+      await deps.holdings.emailsOf({ userId: actor.userId, trx: db }),
+      await deps.holdings.claimedCredentialIdsOf({ userId: actor.userId, trx: db }),
+    ];
+    return {
+      emails: [...new Set([primary, ...emails.map((email) => normalizeEmail(email))])],
+      credentialIds,
+    };
+  }
+
   async function listMyCredentials(options: {
     actor: Actor;
     limit?: number;
@@ -951,9 +976,9 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
   }): Promise<{ credentials: HeldCredential[]; nextCursor: string | null }> {
     const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
     const limit = options.limit ?? DEFAULT_HOLDER_PAGE;
-    const email = normalizeEmail(await accounts.verifiedEmailOf({ actor: options.actor }));
+    const holding = await holdingOf(options.actor, deps.db);
     const rows = await repo.listHolderCredentials(deps.db, {
-      recipientEmail: email,
+      holding,
       after,
       limit: limit + 1,
     });
@@ -975,10 +1000,10 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
     id: string;
     public: boolean;
   }): Promise<HeldCredential> {
-    const email = normalizeEmail(await accounts.verifiedEmailOf({ actor: options.actor }));
+    const holding = await holdingOf(options.actor, deps.db);
     if (!isUuid(options.id)) throw AppError.notFound('Credential');
     return transaction(async (trx) => {
-      const current = await repo.lockHolderCredential(trx, options.id, email);
+      const current = await repo.lockHolderCredential(trx, options.id, holding);
       if (!current) throw AppError.notFound('Credential');
       if (current.holder_name_public !== options.public) {
         await repo.setHolderNamePublic(trx, current.id, options.public);
@@ -990,7 +1015,7 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
           data: { before: current.holder_name_public, after: options.public },
         });
       }
-      const row = await repo.findHolderCredential(trx, current.id, email);
+      const row = await repo.findHolderCredential(trx, current.id, holding);
       if (!row) throw AppError.notFound('Credential');
       return held(row);
     });
