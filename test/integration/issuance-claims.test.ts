@@ -77,6 +77,11 @@ describe('claiming', () => {
     assert.match(mail.message.subject, /Crane operation/);
     assert.match(mail.message.text, /http:\/\/credstack\.test\/claim\?token=/);
     assert.ok(mail.message.text.includes(`http://credstack.test/credentials/${credentialId}`));
+    assert.deepEqual(
+      ctx.mail.sent.filter((message) => message.to === recipient).map((message) => message.subject),
+      [mail.message.subject],
+      'one mail: the claim link names the credential',
+    );
     const stored = await ctx.deps.database.db
       .selectFrom('credential_claims')
       .select('token_hash')
@@ -183,6 +188,13 @@ describe('claiming', () => {
     const user = await createUser(ctx, { email: address('member') });
     await award(user.email);
     assert.equal(await claimMailTo(user.email.toLowerCase()), undefined);
+    assert.ok(
+      ctx.mail.sent.some(
+        (message) =>
+          message.to === user.email.toLowerCase() && /issued you a credential/.test(message.subject),
+      ),
+      'they are told the usual way',
+    );
   });
 });
 

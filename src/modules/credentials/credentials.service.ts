@@ -150,6 +150,11 @@ export interface IssueForDefinitionOptions {
   idempotencyKey?: string;
   /** The day the learning was achieved (defaults to now); validity is counted from it. */
   validFrom?: Date;
+  /**
+   * Mail the recipient the credential's link (default true). A caller that sends its own message naming the
+   * credential (issuance's claim link) passes false, so the recipient gets one mail, not two.
+   */
+  notifyRecipient?: boolean;
   /** Run inside the caller's transaction (PGlite has one connection: pass it whenever you hold one). */
   trx?: Db;
 }
@@ -442,6 +447,8 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
       how: { format: CredentialFormat; cryptosuite: Cryptosuite | null };
       now: Date;
       build: (statusEntries: AllocatedStatus[]) => JsonObject;
+      /** Mail the recipient (when their address is known); default true. */
+      notifyRecipient?: boolean;
       row: {
         credential_uri: string;
         name: string | null;
@@ -508,7 +515,7 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
       },
     });
     await statusLists.recordAllocations(trx, actor, allocation);
-    if (record.recipient_email) {
+    if (record.recipient_email && options.notifyRecipient !== false) {
       await mail.enqueue(
         trx,
         credentialIssuedMail({
@@ -574,6 +581,7 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
       validUntil?: Date | null;
       definitionId?: string;
       awardKey?: string;
+      notifyRecipient?: boolean;
     },
   ): Promise<IssuedCredential> {
     const recipientName = optionalName(options.recipient.name, '/recipient/name');
@@ -624,6 +632,7 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
       how: options.how,
       now,
       build,
+      notifyRecipient: options.notifyRecipient ?? true,
       row: {
         credential_uri: pageUrl(credentialId),
         name,
@@ -690,6 +699,7 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
         validUntil: validUntil === null ? null : wholeSeconds(validUntil),
         definitionId: options.definitionId,
         awardKey,
+        notifyRecipient: options.notifyRecipient,
       });
       return { ...issued, alreadyIssued: false };
     };

@@ -55,6 +55,7 @@ export interface DefinitionAwards {
     narrative?: string;
     via: 'bulk' | 'external-result';
     idempotencyKey?: string;
+    notifyRecipient?: boolean;
     validFrom?: Date;
     trx?: Db;
   }): Promise<{ record: CredentialRow; alreadyIssued: boolean }>;
@@ -273,6 +274,12 @@ export function createIssuanceService(deps: IssuanceServiceDeps) {
    * A recipient without an account (no user has the address as theirs or as a confirmed further address)
    * gets a one-time claim link by mail; whoever opens it signed in binds the credential to their account.
    */
+  /** Whether a credential to `email` would come with a claim link: nobody holds the address yet. */
+  async function needsClaim(trx: Db, email: string): Promise<boolean> {
+    if (await accounts.findUserByEmail(email, trx)) return false;
+    return !(await repo.findVerifiedEmailOwner(trx, email));
+  }
+
   async function offerClaim(
     trx: Db,
     actor: Actor,
@@ -280,9 +287,7 @@ export function createIssuanceService(deps: IssuanceServiceDeps) {
     organisation: { id: string; name: string },
   ): Promise<void> {
     const email = record.recipient_email;
-    if (!email) return;
-    if (await accounts.findUserByEmail(email, trx)) return;
-    if (await repo.findVerifiedEmailOwner(trx, email)) return;
+    if (!email || !(await needsClaim(trx, email))) return;
     const token = randomToken();
     const now = clock.now();
     const title = record.achievement_name ?? record.name ?? 'a credential';
@@ -412,6 +417,8 @@ export function createIssuanceService(deps: IssuanceServiceDeps) {
           ...(data.narrative ? { narrative: data.narrative } : {}),
           via: 'external-result',
           idempotencyKey: awardKey,
+          // The claim mail names the credential and links to it: one mail, not two.
+          notifyRecipient: !(await needsClaim(trx, data.email)),
           validFrom: data.date === null ? undefined : assessedAt,
           trx,
         });
@@ -722,6 +729,8 @@ export function createIssuanceService(deps: IssuanceServiceDeps) {
       ...(data.narrative ? { narrative: data.narrative } : {}),
       via: 'bulk',
       idempotencyKey: row.award_key ?? undefined,
+      // The claim mail names the credential and links to it: one mail, not two.
+      notifyRecipient: !(data.email && (await needsClaim(trx, data.email))),
       validFrom: data.date === null ? undefined : new Date(data.date),
       trx,
     });
