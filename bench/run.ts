@@ -2,13 +2,15 @@ import { argv } from 'node:process';
 import { systemActor } from '../src/core/actor.ts';
 import { buildTestApp } from '../test/helpers/app.ts';
 import { login } from '../test/helpers/factories.ts';
+import { runCatalogueBenchmarks } from './catalogue.bench.ts';
 import { measure, report } from './harness.ts';
 import { runVcBenchmarks } from './vc.bench.ts';
 
 /**
  * `npm run bench`: throughput of the foundation's hot paths on the embedded database, each as a ratio
  * against a baseline measured in the same run, then VC signing and verification against independent
- * libraries run side by side (vc.bench.ts). `npm run bench -- --quick` for a short run.
+ * libraries run side by side (vc.bench.ts), then catalogue search at scale (catalogue.bench.ts).
+ * `npm run bench -- --quick` for a short run; `npm run bench:issuance` for bulk issue of 10,000 rows.
  */
 const quick = argv.includes('--quick');
 const timing = quick
@@ -80,3 +82,11 @@ try {
 }
 
 await runVcBenchmarks(timing);
+
+// The catalogue at scale: 100,000 entries (20,000 with --quick), search against an ILIKE scan baseline.
+await runCatalogueBenchmarks({
+  entries: quick ? 20_000 : 100_000,
+  samples: quick ? 20 : 50,
+  warmup: quick ? 3 : 5,
+});
+// Bulk issue of 10,000 rows takes minutes on PGlite: `npm run bench:issuance` (--quick for 300 rows).
