@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { AppError } from '../../core/errors.ts';
 import type { IssueJobRowStatus } from '../../db/tables/issuance.ts';
 import type { AppDeps } from '../../deps.ts';
 import { requireAuthenticated, requireUser } from '../../http/auth.ts';
@@ -181,6 +182,12 @@ export const issuanceRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
       const params = request.params as DefinitionParamsType;
       const query = request.query as IssueJobOptions;
       const body = request.body as string | ({ csv?: string; rows?: RawRow[] } & IssueJobOptions);
+      if (body === undefined || body === null) {
+        throw new AppError('validation_failed', 'The issue job needs a body', {
+          detail: 'Send the CSV file as text/csv, or JSON { csv } or { rows }',
+          fields: [{ in: 'body', pointer: '', message: 'is required' }],
+        });
+      }
       const input = typeof body === 'string' ? { csv: body } : { csv: body.csv, rows: body.rows };
       const options = typeof body === 'string' ? {} : body;
       const submitted = await issuance.submitIssueJob({
