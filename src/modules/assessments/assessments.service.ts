@@ -210,6 +210,9 @@ export function createAssessmentsService(deps: AssessmentsServiceDeps) {
       slug: options.slug,
       permission: 'assessments:manage',
       trx,
+      // Edits take the organisation lock, as publishing does: a test cannot change while its definition is
+      // being published, so a published version's test is exactly what was checked for readiness.
+      lock: options.forEdit,
     });
     const definition = await definitions.getDefinitionRecord({ definitionId: options.definitionId, trx });
     if (!definition || definition.organisationId !== access.organisation.id)
