@@ -26,6 +26,7 @@ import { orgCreateCommand } from './commands/org-create.ts';
 import { orgListCommand } from './commands/org-list.ts';
 import { orgRotateKeyCommand } from './commands/org-rotate-key.ts';
 import { orgShowCommand } from './commands/org-show.ts';
+import { resultsImportCommand } from './commands/results-import.ts';
 import { serveCommand } from './commands/serve.ts';
 import { skillsImportCommand } from './commands/skills-import.ts';
 import { tokenCreateCommand } from './commands/token-create.ts';
@@ -60,6 +61,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   // assessments commands
   // issuance commands
   issueBulkCommand,
+  resultsImportCommand,
 ];
 
 export function version(): string {

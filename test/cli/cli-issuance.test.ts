@@ -126,3 +126,36 @@ test('credstack issue bulk: usage, whole-file check, dry run, skip-invalid with 
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /cannot read the CSV file/);
 });
+
+test('credstack results import: fails recorded, passes awarded once, a bad file records nothing', async () => {
+  const dataDir = tempDataDir();
+  const env = cliEnv(dataDir, { PUBLIC_URL: 'http://credstack.test' });
+  const cli = (args: string[], input?: string) => runCli(args, { env, input, timeoutMs: 120_000 });
+  const created = await cli(['org', 'create', '--slug', 'acme', '--name', 'Acme Training']);
+  assert.equal(created.code, 0, created.stderr);
+  const definitionId = await insertExternalDefinition(dataDir, 'acme');
+  const args = ['results', 'import', '-', '--org', 'acme', '--definition', definitionId];
+
+  const bad = await cli(args, 'email,passed\nada@example.org,perhaps\nbob@example.org,true');
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /nothing was recorded/);
+  assert.match(bad.stderr, /row 1 passed: must be true or false/);
+
+  const csv = 'email,passed,score,external_ref\nada@example.org,true,88,x-1\nbob@example.org,false,31,x-2';
+  const first = await cli([...args, '--json'], csv);
+  assert.equal(first.code, 0, first.stderr);
+  assert.deepEqual(JSON.parse(first.stdout), {
+    total: 2,
+    recorded: 2,
+    unchanged: 0,
+    passed: 1,
+    failed: 1,
+    issued: 1,
+  });
+  const again = await cli(args, csv);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(
+    again.stdout,
+    /Recorded 0 of 2 results \(2 recorded before\): 1 passed, 1 failed; 0 credentials issued/,
+  );
+});

@@ -270,6 +270,115 @@ describe('external results', () => {
   });
 });
 
+describe('results from a CSV file', () => {
+  const importUrl = (definition = definitionId, orgSlug = slug) =>
+    `/api/v1/orgs/${orgSlug}/definitions/${definition}/results/import`;
+  const sendCsv = (session: Session, csv: string, url = importUrl()) =>
+    session.request({ method: 'POST', url, headers: { 'content-type': 'text/csv' }, payload: csv });
+
+  test('passes and fails are recorded, passes awarded; the same file again changes nothing', async () => {
+    const [pass1, pass2, fail1] = [learner('csv-pass'), learner('csv-pass'), learner('csv-fail')];
+    const csv = [
+      'email,name,score,passed,supervision,external_ref',
+      `${pass1},Ada,91,yes,supervised-online-id,lms-1`,
+      `${pass2},Ben,75,pass,,lms-2`,
+      `${fail1},Cy,40,no,,lms-3`,
+    ].join('\n');
+    const credentialsBefore = await credentialCount();
+    const response = await sendCsv(owner, csv);
+    assert.equal(response.statusCode, 200, response.body);
+    assert.deepEqual(json<{ report: Record<string, number> }>(response).report, {
+      total: 3,
+      recorded: 3,
+      unchanged: 0,
+      passed: 2,
+      failed: 1,
+      issued: 2,
+    });
+    assert.equal(await credentialCount(), credentialsBefore + 2);
+    const recorded = await ctx.deps.database.db
+      .selectFrom('external_results')
+      .select(['learner_email', 'passed', 'supervision'])
+      .where('definition_id', '=', definitionId)
+      .where('learner_email', 'in', [pass1, fail1])
+      .orderBy('learner_email')
+      .execute();
+    // The row's own level, or the definition's (supervised-onsite-id) when the cell is empty.
+    const byEmail = new Map(recorded.map((row) => [row.learner_email, [row.passed, row.supervision]]));
+    assert.deepEqual(byEmail.get(pass1), [true, 'supervised-online-id']);
+    assert.deepEqual(byEmail.get(fail1), [false, 'supervised-onsite-id']);
+
+    const again = await owner.request({ method: 'POST', url: importUrl(), payload: { csv } });
+    assert.equal(again.statusCode, 200, again.body);
+    assert.deepEqual(json<{ report: Record<string, number> }>(again).report, {
+      total: 3,
+      recorded: 0,
+      unchanged: 3,
+      passed: 2,
+      failed: 1,
+      issued: 0,
+    });
+    assert.equal(await credentialCount(), credentialsBefore + 2);
+  });
+
+  test('a file with a bad row records nothing and names every problem', async () => {
+    const credentialsBefore = await credentialCount();
+    const good = learner('csv-good');
+    const csv = [
+      'email,passed,supervision,score',
+      `${good},true,,80`,
+      'not-an-email,true,,80',
+      `${learner()},,,80`,
+      `${learner()},maybe,,80`,
+      `${learner()},false,proctored-by-a-cat,80`,
+      `${good},true,,80`,
+    ].join('\n');
+    const response = await sendCsv(owner, csv);
+    assert.equal(response.statusCode, 422, response.body);
+    const body = json<{ detail: string; errors: Array<{ pointer: string; message: string }> }>(response);
+    assert.match(body.detail, /5 of 6 rows have problems; nothing was recorded/);
+    const pointers = body.errors.map((error) => error.pointer);
+    for (const pointer of [
+      '/rows/2/email',
+      '/rows/3/passed',
+      '/rows/4/passed',
+      '/rows/5/supervision',
+      '/rows/6',
+    ]) {
+      assert.ok(pointers.includes(pointer), `${pointer} in ${pointers.join(', ')}`);
+    }
+    const stored = await ctx.deps.database.db
+      .selectFrom('external_results')
+      .select('id')
+      .where('learner_email', '=', good)
+      .execute();
+    assert.equal(stored.length, 0);
+    assert.equal(await credentialCount(), credentialsBefore);
+
+    const unknownColumn = await sendCsv(owner, `email,passed,colour\n${good},true,blue`);
+    assert.equal(unknownColumn.statusCode, 422);
+    assert.match(problem(unknownColumn).detail, /unknown columns/);
+    assert.equal((await owner.request({ method: 'POST', url: importUrl() })).statusCode, 422);
+  });
+
+  test('permissions and isolation', async () => {
+    const csv = `email,passed\n${learner()},true`;
+    const viewer = await memberWithRole(ctx, slug, 'viewer');
+    assert.equal((await sendCsv(viewer, csv)).statusCode, 403);
+    for (const url of [
+      importUrl(otherDefinitionId),
+      importUrl(otherDefinitionId, other.slug),
+      importUrl(randomUUID()),
+    ]) {
+      const response = await sendCsv(owner, csv, url);
+      assert.equal(response.statusCode, 404, `${url}: ${response.body}`);
+    }
+    const internal = await insertDefinition(ctx, { organisationId });
+    const refused = await sendCsv(owner, csv, importUrl(internal.id));
+    assert.equal(problem(refused).code, 'definition_not_issuable');
+  });
+});
+
 describe('bulk issue', () => {
   test('a valid CSV issues every row in the background; the same file again issues nothing twice', async () => {
     const rows = Array.from({ length: 12 }, (_, i) => [learner('bulk'), `Learner ${i}`, 'A', `ref-${i}`]);

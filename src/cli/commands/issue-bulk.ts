@@ -9,7 +9,7 @@ import { CLI_ACTOR, withServices } from '../runtime.ts';
 /** Plain progress lines (no terminal) at most this often, plus the last one. */
 const PLAIN_PROGRESS_INTERVAL_MS = 2000;
 
-async function readCsv(io: CliIo, path: string): Promise<string> {
+export async function readCsv(io: CliIo, path: string): Promise<string> {
   if (path === '-') {
     const chunks: Buffer[] = [];
     for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);

@@ -35,6 +35,8 @@ import {
   ResultBody,
   ResultListResponse,
   ResultResponse,
+  ResultsImportJsonBody,
+  ResultsImportResponse,
   TokenBody,
 } from './issuance.schemas.ts';
 import type { ResultSubmission } from './issuance.service.ts';
@@ -121,6 +123,49 @@ export const issuanceRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
         credential: presentAward(recorded.credential, recorded.alreadyIssued, issuance.credentialPageUrl),
         created: recorded.created,
       });
+    },
+  );
+
+  app.post(
+    '/orgs/:slug/definitions/:definitionId/results/import',
+    {
+      config: issueLimit,
+      bodyLimit: BULK_BODY_LIMIT_BYTES,
+      schema: {
+        tags: ['issuance'],
+        summary:
+          'Record external results from a CSV file; passes award the credential (scope results:record)',
+        description:
+          'Body: `text/csv` (header line first) or JSON `{ csv }`; the bulk-issue columns plus `supervision`, ' +
+          'with `passed` required (fails are recorded too); up to 2,000 rows. Every row is checked first: ' +
+          'with a bad or duplicate row nothing is recorded (422, the first 100 problems in `errors`). Each ' +
+          'row is then recorded like one result sent to …/results: sending the file again changes nothing.',
+        security: orgSecurity,
+        params: DefinitionParams,
+        body: {
+          content: {
+            'application/json': { schema: ResultsImportJsonBody },
+            'text/csv': { schema: IssueJobCsvBody },
+          },
+        },
+        response: { 200: ResultsImportResponse, ...errors },
+      },
+    },
+    async (request) => {
+      const actor = requireAuthenticated(request);
+      const body = request.body as string | { csv: string } | undefined;
+      if (body === undefined || body === null) {
+        throw new AppError('validation_failed', 'The import needs a body', {
+          detail: 'Send the CSV file as text/csv, or JSON { csv }',
+          fields: [{ in: 'body', pointer: '', message: 'is required' }],
+        });
+      }
+      const report = await issuance.importResults({
+        actor,
+        ...(request.params as DefinitionParamsType),
+        csv: typeof body === 'string' ? body : body.csv,
+      });
+      return { report };
     },
   );
 

@@ -21,7 +21,13 @@ export const ROW_COLUMNS = [
   'date',
   'external_ref',
 ] as const;
-export type RowColumn = (typeof ROW_COLUMNS)[number];
+export type RowColumn = (typeof ROW_COLUMNS)[number] | 'supervision';
+
+/** A results file has the bulk-issue columns plus `supervision`; `passed` is required there. */
+export const RESULT_COLUMNS = [...ROW_COLUMNS, 'supervision'] as const;
+
+/** At most this many results are recorded in one (synchronous) import; larger passes-only files: bulk issue. */
+export const MAX_RESULT_ROWS = 2_000;
 
 /** More rows than this in one file are refused: split the file. */
 export const MAX_ROWS = 25_000;
@@ -89,7 +95,10 @@ function columnName(header: string): string {
  * unknown or repeated column, no `email` column, no rows, too many rows) are a 422 at once; a row with the
  * wrong number of cells becomes that row's problem.
  */
-export function parseCsv(text: string): { rows: RawRow[]; problems: Map<number, RowProblem[]> } {
+export function parseCsv(
+  text: string,
+  allowedColumns: readonly RowColumn[] = ROW_COLUMNS,
+): { rows: RawRow[]; problems: Map<number, RowProblem[]> } {
   let records: string[][];
   try {
     records = parse(text, {
@@ -108,12 +117,12 @@ export function parseCsv(text: string): { rows: RawRow[]; problems: Map<number, 
     throw fileError('The CSV file is empty', 'The CSV file is empty: its first line must name the columns');
   }
   const columns = header.map(columnName);
-  const known = new Set<string>(ROW_COLUMNS);
+  const known = new Set<string>(allowedColumns);
   const unknown = columns.filter((column) => !known.has(column));
   if (unknown.length > 0) {
     throw fileError(
       'The CSV header names unknown columns',
-      `The CSV header names unknown columns (${unknown.map((c) => `"${c}"`).join(', ')}); the columns are ${ROW_COLUMNS.join(', ')}`,
+      `The CSV header names unknown columns (${unknown.map((c) => `"${c}"`).join(', ')}); the columns are ${allowedColumns.join(', ')}`,
     );
   }
   const repeated = columns.filter((column, index) => columns.indexOf(column) !== index);
@@ -227,8 +236,11 @@ export function awardKeyOf(definitionId: string, data: IssueRowData & { email: s
   return `issuance:${definitionId}:${digest}`;
 }
 
-/** Checks one row; `problems` starts with what the parser found (a wrong cell count). */
-function checkRow(row: RawRow, now: Date, problems: RowProblem[]) {
+/**
+ * Checks one row; `problems` starts with what the parser found (a wrong cell count). Bulk issue awards
+ * passes only; a results file (`results: true`) records fails too, and must say which each row is.
+ */
+function checkRow(row: RawRow, now: Date, problems: RowProblem[], results = false) {
   const email = text(row.email)?.toLowerCase() ?? null;
   const name = text(row.name);
   const did = text(row.did);
@@ -261,9 +273,15 @@ function checkRow(row: RawRow, now: Date, problems: RowProblem[]) {
       problems.push({ column: 'score', message: 'must be a number' });
     } else score = Number(scoreText);
   }
+  let passed: boolean | null = null;
+  if (passedText === null && results) {
+    problems.push({ column: 'passed', message: 'is required in a results file (true or false)' });
+  }
   if (passedText !== null) {
     const word = passedText.toLowerCase();
-    if (FALSE_WORDS.has(word)) {
+    if (TRUE_WORDS.has(word)) passed = true;
+    else if (FALSE_WORDS.has(word) && results) passed = false;
+    else if (FALSE_WORDS.has(word)) {
       problems.push({
         column: 'passed',
         message: 'says the learner did not pass: bulk issue awards passes only (record fails as results)',
@@ -292,7 +310,66 @@ function checkRow(row: RawRow, now: Date, problems: RowProblem[]) {
     date: achievedAt === null ? null : achievedAt.toISOString(),
     externalRef,
   };
-  return { data, achievedAt };
+  return { data, achievedAt, passed };
+}
+
+/** One row of a results file, ready for the service's `recordResult`. */
+export interface ResultRow {
+  rowNumber: number;
+  email: string;
+  name: string | null;
+  did: string | null;
+  narrative: string | null;
+  evidenceUrl: string | null;
+  grade: string | null;
+  score: number | null;
+  passed: boolean;
+  date: string | null;
+  supervision: string | null;
+  externalRef: string | null;
+}
+
+/**
+ * Checks every row of a results file (columns {@link RESULT_COLUMNS}; `passed` required, fails allowed;
+ * `supervision` one of `supervisionLevels`) and finds duplicate rows, before anything is recorded.
+ */
+export function checkResultRows(
+  rows: RawRow[],
+  now: Date,
+  supervisionLevels: readonly string[],
+  parseProblems: Map<number, RowProblem[]> = new Map(),
+): { valid: ResultRow[]; invalid: InvalidRow[] } {
+  if (rows.length > MAX_RESULT_ROWS) {
+    throw fileError(
+      'The file has too many rows',
+      `The file has ${rows.length} rows; at most ${MAX_RESULT_ROWS} results are recorded in one import: split the file, or bulk-issue passes`,
+    );
+  }
+  const valid: ResultRow[] = [];
+  const invalid: InvalidRow[] = [];
+  const seen = new Map<string, number>();
+  rows.forEach((row, index) => {
+    const rowNumber = index + 1;
+    const problems = [...(parseProblems.get(rowNumber) ?? [])];
+    const { data, passed } = checkRow(row, now, problems, true);
+    const supervision = text(row.supervision);
+    if (supervision !== null && !supervisionLevels.includes(supervision)) {
+      problems.push({ column: 'supervision', message: `must be one of ${supervisionLevels.join(', ')}` });
+    }
+    if (problems.length > 0 || data.email === null || passed === null) {
+      invalid.push({ rowNumber, data: rawData(row), problems });
+      return;
+    }
+    const key = JSON.stringify([data, passed, supervision]);
+    const first = seen.get(key);
+    if (first !== undefined) {
+      invalid.push({ rowNumber, data, problems: [{ column: '', message: `duplicates row ${first}` }] });
+      return;
+    }
+    seen.set(key, rowNumber);
+    valid.push({ rowNumber, ...data, email: data.email, passed, supervision });
+  });
+  return { valid, invalid };
 }
 
 /**

@@ -225,3 +225,18 @@ const EmailSchema = strict({
 export const EmailBody = strict({ email: Type.String({ minLength: 3, maxLength: 320 }) });
 export const EmailResponse = strict({ email: EmailSchema });
 export const EmailListResponse = strict({ emails: Type.Array(EmailSchema) });
+
+export const ResultsImportJsonBody = strict({
+  csv: Type.String({ minLength: 1, maxLength: BULK_BODY_LIMIT_BYTES, description: 'The CSV file' }),
+});
+
+export const ResultsImportResponse = strict({
+  report: strict({
+    total: Type.Integer({ description: 'Rows in the file' }),
+    recorded: Type.Integer({ description: 'Results recorded now' }),
+    unchanged: Type.Integer({ description: 'Results recorded before (nothing changed)' }),
+    passed: Type.Integer(),
+    failed: Type.Integer(),
+    issued: Type.Integer({ description: 'Credentials issued now' }),
+  }),
+});

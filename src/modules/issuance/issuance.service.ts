@@ -21,12 +21,14 @@ import type {
 } from '../../db/tables/issuance.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { DefinitionLookup, DefinitionRecord } from '../catalogue/catalogue.ports.ts';
+import { SUPERVISION_LEVELS } from '../catalogue/definition.model.ts';
 import type { MailService } from '../mail/mail.service.ts';
 import type { OrganisationAccess, OrganisationsService } from '../organisations/organisations.service.ts';
 import { claimMail, emailConfirmationMail } from './issuance.mail.ts';
 import { createIssuanceRepository, type NewJobRow } from './issuance.repository.ts';
 import {
   awardKeyOf,
+  checkResultRows,
   checkRowCount,
   checkRows,
   fileDigest,
@@ -37,6 +39,7 @@ import {
   parseAchievedAt,
   parseCsv,
   type RawRow,
+  RESULT_COLUMNS,
   type RowsVerdict,
 } from './issuance.rows.ts';
 
@@ -102,6 +105,22 @@ export interface ResultSubmission {
   /** The reporting system's id of the result: the same reference is recorded (and awarded) once. */
   externalRef?: string;
 }
+
+/** What a results file did: every row recorded (or found recorded before), passes awarded. */
+export interface ResultsImportReport {
+  total: number;
+  /** Rows recorded now. */
+  recorded: number;
+  /** Rows recorded by an earlier import or API call (nothing changed). */
+  unchanged: number;
+  passed: number;
+  failed: number;
+  /** Credentials issued now (a pass whose award existed already is not counted). */
+  issued: number;
+}
+
+/** Problems listed in a refused file's answer; the count of all of them is in the detail. */
+const MAX_LISTED_PROBLEMS = 100;
 
 export interface RecordedResult {
   result: ExternalResultRow;
@@ -326,6 +345,77 @@ export function createIssuanceService(deps: IssuanceServiceDeps) {
 
   // ------------------------------------------------------------------------------------------------------
   // External results
+
+  /**
+   * A results file from an LMS or another system (CSV: the bulk-issue columns plus `supervision`, with
+   * `passed` required): every row is checked first and nothing is recorded from a file with a bad row; then
+   * each row is recorded like a result sent to the API (its own transaction, idempotent), passes awarded.
+   */
+  async function importResults(options: {
+    actor: Actor;
+    slug: string;
+    definitionId: string;
+    csv: string;
+  }): Promise<ResultsImportReport> {
+    await db.transaction().execute(async (trx) => {
+      const access = await organisations.requireAccess({
+        actor: options.actor,
+        slug: options.slug,
+        permission: 'results:record',
+        trx,
+      });
+      await requireIssuableDefinition(access, options.definitionId, trx);
+    });
+    const parsed = parseCsv(options.csv, RESULT_COLUMNS);
+    const { valid, invalid } = checkResultRows(parsed.rows, clock.now(), SUPERVISION_LEVELS, parsed.problems);
+    if (invalid.length > 0) {
+      const fields: FieldProblem[] = invalid.slice(0, MAX_LISTED_PROBLEMS).flatMap((row) =>
+        row.problems.map((problem) => ({
+          in: 'body',
+          pointer: `/rows/${row.rowNumber}${problem.column ? `/${problem.column}` : ''}`,
+          message: `row ${row.rowNumber}${problem.column ? ` ${problem.column}` : ''}: ${problem.message}`,
+        })),
+      );
+      throw new AppError('validation_failed', 'The results file has bad rows; nothing was recorded', {
+        detail: `${invalid.length} of ${parsed.rows.length} rows have problems${invalid.length > MAX_LISTED_PROBLEMS ? ` (the first ${MAX_LISTED_PROBLEMS} are listed)` : ''}; nothing was recorded. Fix them and send the whole file again.`,
+        fields,
+      });
+    }
+    const report: ResultsImportReport = {
+      total: valid.length,
+      recorded: 0,
+      unchanged: 0,
+      passed: 0,
+      failed: 0,
+      issued: 0,
+    };
+    for (const row of valid) {
+      const recorded = await recordResult({
+        actor: options.actor,
+        slug: options.slug,
+        definitionId: options.definitionId,
+        result: {
+          email: row.email,
+          passed: row.passed,
+          ...(row.name !== null ? { name: row.name } : {}),
+          ...(row.did !== null ? { did: row.did } : {}),
+          ...(row.score !== null ? { score: row.score } : {}),
+          ...(row.grade !== null ? { grade: row.grade } : {}),
+          ...(row.date !== null ? { date: row.date } : {}),
+          ...(row.supervision !== null ? { supervision: row.supervision as SupervisionLevel } : {}),
+          ...(row.narrative !== null ? { narrative: row.narrative } : {}),
+          ...(row.evidenceUrl !== null ? { evidenceUrl: row.evidenceUrl } : {}),
+          ...(row.externalRef !== null ? { externalRef: row.externalRef } : {}),
+        },
+      });
+      if (recorded.created) report.recorded++;
+      else report.unchanged++;
+      if (row.passed) report.passed++;
+      else report.failed++;
+      if (recorded.credential && !recorded.alreadyIssued) report.issued++;
+    }
+    return report;
+  }
 
   function checkSubmission(result: ResultSubmission): {
     data: IssueRowData & { email: string };
@@ -1096,6 +1186,7 @@ export function createIssuanceService(deps: IssuanceServiceDeps) {
 
   return {
     recordResult,
+    importResults,
     listResults,
     submitIssueJob,
     getIssueJob,
