@@ -280,9 +280,9 @@ describe('results from a CSV file', () => {
     const [pass1, pass2, fail1] = [learner('csv-pass'), learner('csv-pass'), learner('csv-fail')];
     const csv = [
       'email,name,score,passed,supervision,external_ref',
-      `${pass1},Ada,91,yes,supervised-online-id,lms-1`,
-      `${pass2},Ben,75,pass,,lms-2`,
-      `${fail1},Cy,40,no,,lms-3`,
+      `${pass1},Ada,91,yes,supervised-online-id,csv-import-1`,
+      `${pass2},Ben,75,pass,,csv-import-2`,
+      `${fail1},Cy,40,no,,csv-import-3`,
     ].join('\n');
     const credentialsBefore = await credentialCount();
     const response = await sendCsv(owner, csv);
@@ -353,6 +353,25 @@ describe('results from a CSV file', () => {
       .where('learner_email', '=', good)
       .execute();
     assert.equal(stored.length, 0);
+    assert.equal(await credentialCount(), credentialsBefore);
+
+    // An external reference already recorded for another learner is refused, in a file and alone.
+    const first = learner('csv-ref');
+    const recordedOnce = await owner.request({
+      method: 'POST',
+      url: resultsUrl(),
+      payload: { email: first, passed: false, externalRef: 'csv-ref-taken' },
+    });
+    assert.equal(recordedOnce.statusCode, 201, recordedOnce.body);
+    const reused = await sendCsv(owner, `email,passed,external_ref\n${good},true,csv-ref-taken`);
+    assert.equal(reused.statusCode, 422, reused.body);
+    assert.match(problem(reused).detail, /reuse an external_ref recorded for another learner/);
+    const alone = await owner.request({
+      method: 'POST',
+      url: resultsUrl(),
+      payload: { email: good, passed: true, externalRef: 'csv-ref-taken' },
+    });
+    assert.equal(problem(alone).code, 'conflict');
     assert.equal(await credentialCount(), credentialsBefore);
 
     const unknownColumn = await sendCsv(owner, `email,passed,colour\n${good},true,blue`);

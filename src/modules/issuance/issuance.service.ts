@@ -119,6 +119,12 @@ export interface ResultsImportReport {
   issued: number;
 }
 
+function refTaken(externalRef: string): AppError {
+  return new AppError('conflict', 'The external reference belongs to another learner’s result', {
+    detail: `The externalRef "${externalRef}" is already recorded for another learner's result of this definition; each result needs its own reference`,
+  });
+}
+
 /** Problems listed in a refused file's answer; the count of all of them is in the detail. */
 const MAX_LISTED_PROBLEMS = 100;
 
@@ -381,6 +387,26 @@ export function createIssuanceService(deps: IssuanceServiceDeps) {
         fields,
       });
     }
+    // An external reference names one result in the reporting system: one already recorded for another
+    // learner makes the row wrong, and the file is refused before anything is recorded.
+    const taken: FieldProblem[] = [];
+    for (const row of valid) {
+      if (row.externalRef === null) continue;
+      const existing = await repo.findResultByKey(db, options.definitionId, `ref:${row.externalRef}`);
+      if (existing && existing.learner_email !== row.email) {
+        taken.push({
+          in: 'body',
+          pointer: `/rows/${row.rowNumber}/external_ref`,
+          message: `row ${row.rowNumber} external_ref: ${refTaken(row.externalRef).message}`,
+        });
+      }
+    }
+    if (taken.length > 0) {
+      throw new AppError('validation_failed', 'The results file has bad rows; nothing was recorded', {
+        detail: `${taken.length} of ${parsed.rows.length} rows reuse an external_ref recorded for another learner; nothing was recorded.`,
+        fields: taken.slice(0, MAX_LISTED_PROBLEMS),
+      });
+    }
     const report: ResultsImportReport = {
       total: valid.length,
       recorded: 0,
@@ -493,6 +519,9 @@ export function createIssuanceService(deps: IssuanceServiceDeps) {
               .update(JSON.stringify([data, passed, supervision]), 'utf8')
               .digest('hex')}`;
       const existing = await repo.findResultByKey(trx, definition.id, resultKey);
+      if (existing && data.externalRef !== null && existing.learner_email !== data.email) {
+        throw refTaken(data.externalRef);
+      }
       if (existing) return { result: existing, credential: null, created: false, alreadyIssued: false };
 
       const awardKey = awardKeyOf(definition.id, data);
