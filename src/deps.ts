@@ -204,6 +204,9 @@ function buildServices(base: {
     credentials: { issueForDefinition: (options) => credentials.issueForDefinition(options) },
     accounts,
   });
+  // skill extraction service
+  // learning path service
+  // skill profile service
   return {
     audit,
     mail,
@@ -223,5 +226,8 @@ function buildServices(base: {
     portfolio,
     // issuance entry
     issuance,
+    // skill extraction entry
+    // learning path entry
+    // skill profile entry
   };
 }

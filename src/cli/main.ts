@@ -62,6 +62,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   // issuance commands
   issueBulkCommand,
   resultsImportCommand,
+  // skill extraction commands
+  // skill profile commands
 ];
 
 export function version(): string {

@@ -3,6 +3,7 @@ import type { AssessmentsTables } from './tables/assessments.ts';
 import type { CatalogueTables } from './tables/catalogue.ts';
 import type { IssuanceTables } from './tables/issuance.ts';
 import type { PortfolioTables } from './tables/portfolio.ts';
+import type { SkillProfilesTables } from './tables/skill-profiles.ts';
 import type { SkillsTables } from './tables/skills.ts';
 
 /** Timestamps come back as Date and may be written as Date or ISO string. */
@@ -218,7 +219,8 @@ export interface Database
     CatalogueTables,
     AssessmentsTables,
     PortfolioTables,
-    IssuanceTables {
+    IssuanceTables,
+    SkillProfilesTables {
   users: UsersTable;
   sessions: SessionsTable;
   one_time_tokens: OneTimeTokensTable;

@@ -25,6 +25,9 @@ import { issuanceRoutes } from '../modules/issuance/issuance.routes.ts';
 import { didDocumentRoutes, keysRoutes } from '../modules/keys/keys.routes.ts';
 import { organisationsRoutes } from '../modules/organisations/organisations.routes.ts';
 import { portfolioRoutes } from '../modules/portfolio/portfolio.routes.ts';
+import { skillExtractionRoutes } from '../modules/skill-extraction/skill-extraction.routes.ts';
+import { skillProfileRoutes } from '../modules/skill-profile/skill-profile.routes.ts';
+import { skillProfilePagesRoutes } from '../modules/skill-profile/skill-profile-pages.routes.ts';
 import { skillsRoutes } from '../modules/skills/skills.routes.ts';
 import { tokensRoutes } from '../modules/tokens/tokens.routes.ts';
 import { verificationRoutes } from '../modules/verification/verification.routes.ts';
@@ -221,6 +224,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(verificationRoutes, { deps });
   await app.register(claimPagesRoutes, { deps });
   await app.register(cataloguePagesRoutes, { deps });
+  await app.register(skillProfilePagesRoutes, { deps });
   await app.register(
     async (api) => {
       await api.register(accountsRoutes, { deps });
@@ -236,6 +240,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(assessmentsRoutes, { deps });
       await api.register(portfolioRoutes, { deps });
       await api.register(issuanceRoutes, { deps });
+      await api.register(skillExtractionRoutes, { deps });
+      await api.register(skillProfileRoutes, { deps });
     },
     { prefix: '/api/v1' },
   );

@@ -3,6 +3,7 @@ import type { AssessmentsAuditEvents } from '../assessments/assessments.events.t
 import type { CatalogueAuditEvents } from '../catalogue/catalogue.events.ts';
 import type { IssuanceAuditEvents } from '../issuance/issuance.events.ts';
 import type { PortfolioAuditEvents } from '../portfolio/portfolio.events.ts';
+import type { SkillProfileAuditEvents } from '../skill-profile/skill-profile.events.ts';
 import type { SkillsAuditEvents } from '../skills/skills.events.ts';
 
 /**
@@ -14,7 +15,8 @@ export interface AuditEventData
     CatalogueAuditEvents,
     AssessmentsAuditEvents,
     PortfolioAuditEvents,
-    IssuanceAuditEvents {
+    IssuanceAuditEvents,
+    SkillProfileAuditEvents {
   'user.created': { via: 'signup' | 'cli' | 'admin' | 'seed' | 'invitation' };
   'user.email_verified': Record<string, never>;
   'user.password_changed': { via: 'change' | 'reset' | 'cli' };

@@ -1,0 +1,4 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { AppDeps } from '../../deps.ts';
+
+export const skillProfileRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (_app, { deps: _deps }) => {};
