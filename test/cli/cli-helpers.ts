@@ -2,7 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import type { CliIo } from '../../src/cli/command.ts';
 
 /**
  * Helpers for running the real `credstack` command as a child process. Children always use the embedded
@@ -66,11 +68,18 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `credstack <args>` (through tsx, or bin/credstack.js with `bin: true`) and collects its output. */
+/**
+ * Runs `credstack <args>` and collects its output. By default the command runs in this process through
+ * `runCli` with its own output, input and environment (the CliIo every command writes through): the same
+ * code as the binary, without a Node start and a TypeScript compile per call, which made the CLI tests the
+ * slowest part of the suite. `spawn: true` runs a real child process through tsx, `bin: true` through
+ * bin/credstack.js, for what only a process shows: exit codes set by the entry point, signals, the binary.
+ */
 export function runCli(
   args: string[],
-  options: { env: NodeJS.ProcessEnv; input?: string; bin?: boolean; timeoutMs?: number },
+  options: { env: NodeJS.ProcessEnv; input?: string; bin?: boolean; spawn?: boolean; timeoutMs?: number },
 ): Promise<CliResult> {
+  if (!options.bin && !options.spawn) return runCliInProcess(args, options);
   const nodeArgs = options.bin ? [BIN, ...args] : ['--import', 'tsx', MAIN, ...args];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, env: options.env, stdio: 'pipe' });
@@ -93,6 +102,28 @@ export function runCli(
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+async function runCliInProcess(
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; input?: string },
+): Promise<CliResult> {
+  // Imported on first use, so test files that only spawn processes never load the application.
+  const { runCli: run } = await import('../../src/cli/main.ts');
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    out: (text) => {
+      stdout += text;
+    },
+    err: (text) => {
+      stderr += text;
+    },
+    stdin: Readable.from(options.input ? [options.input] : []),
+    env: { ...options.env },
+  };
+  const code = await run(args, io);
+  return { code, signal: null, stdout, stderr };
 }
 
 export interface ServerProcess {
