@@ -72,7 +72,7 @@ export interface CliResult {
  * Runs `credstack <args>` and collects its output. By default the command runs in this process through
  * `runCli` with its own output, input and environment (the CliIo every command writes through): the same
  * code as the binary, without a Node start and a TypeScript compile per call, which made the CLI tests the
- * slowest part of the suite. `spawn: true` runs a real child process through tsx, `bin: true` through
+ * slowest part of the suite; test/setup.ts's network guard covers them too. `spawn: true` runs a real child process through tsx, `bin: true` through
  * bin/credstack.js, for what only a process shows: exit codes set by the entry point, signals, the binary.
  */
 export function runCli(

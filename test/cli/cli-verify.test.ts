@@ -2,13 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { CliIo } from '../../src/cli/command.ts';
-import { runCli as runCliInProcess } from '../../src/cli/main.ts';
 import type { LooseJson } from '../helpers/credentials.ts';
 import {
+  type CliResult,
   cliEnv,
   ROOT,
   removeTempDirs,
@@ -26,31 +24,11 @@ const STEP_IDS = ['format', 'proof', 'issuer', 'status', 'validity', 'schema'];
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'vc');
 const fixture = (name: string) => join(FIXTURES, name);
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliResult;
 
-/**
- * `credstack <args>` in this process with a captured io, so test/setup.ts's network guard covers the
- * command (a child process does not load it) and no process start is paid per call.
- */
-async function cli(args: string[], env: NodeJS.ProcessEnv, stdin = ''): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    out: (text) => {
-      stdout += text;
-    },
-    err: (text) => {
-      stderr += text;
-    },
-    stdin: Readable.from([Buffer.from(stdin)]),
-    env,
-  };
-  const code = await runCliInProcess(args, io);
-  return { code, stdout, stderr };
+/** `credstack <args>` in this process (runCli's default), so test/setup.ts's network guard covers it. */
+function cli(args: string[], env: NodeJS.ProcessEnv, stdin = ''): Promise<Run> {
+  return runCli(args, { env, input: stdin });
 }
 
 interface Report {
