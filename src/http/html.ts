@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 /** Escapes text for HTML element content and double- or single-quoted attribute values. */
 export function escapeHtml(value: string): string {
   return value.replace(
@@ -23,3 +24,27 @@ dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}ol.steps{padding-left:1.2r
 .outcome{font-weight:600}.small{font-size:.9rem;color:#444}
 </style></head><body><main>${body}</main></body></html>`;
 }
+
+/**
+ * Sends a server-rendered page. Never cached and never sent on as a referrer: these pages show one
+ * person's things or carry a mailed link's token in their URL.
+ */
+export function sendPage(reply: FastifyReply, status: number, title: string, body: string) {
+  return reply
+    .status(status)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', 'no-referrer')
+    .send(page(title, body));
+}
+
+/** The body of the page a mailed link lands on when it no longer works (used, expired, unknown). */
+export function linkNotValidBody(message: string): string {
+  return `<h1>This link does not work</h1><p class="error">${escapeHtml(message)}</p>`;
+}
+
+/** The query string of a mailed link's landing page. */
+export const tokenQuery = {
+  type: 'object',
+  properties: { token: { type: 'string', maxLength: 200 } },
+} as const;

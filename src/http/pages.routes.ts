@@ -1,26 +1,14 @@
 import formbody from '@fastify/formbody';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { isAppError } from '../core/errors.ts';
 import type { AppDeps } from '../deps.ts';
-import { escapeHtml, page } from './html.ts';
+import { escapeHtml, linkNotValidBody, sendPage, tokenQuery } from './html.ts';
 
 /**
  * The few server-rendered pages the foundation needs: the landing page and the targets of the links we
  * mail (confirm e-mail, reset password, invitation). They work without JavaScript; the full web
  * application replaces the landing page later.
  */
-function sendPage(reply: FastifyReply, status: number, title: string, body: string) {
-  return reply
-    .status(status)
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(page(title, body));
-}
-
-const tokenQuery = {
-  type: 'object',
-  properties: { token: { type: 'string', maxLength: 200 } },
-} as const;
 const formBody = (fields: string[]) =>
   ({
     type: 'object',
@@ -75,12 +63,7 @@ export const pagesRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
         );
       } catch (error) {
         if (!isAppError(error)) throw error;
-        return sendPage(
-          reply,
-          error.status,
-          'Link not valid',
-          `<h1>This link does not work</h1><p class="error">${escapeHtml(error.message)}</p>`,
-        );
+        return sendPage(reply, error.status, 'Link not valid', linkNotValidBody(error.message));
       }
     },
   );
@@ -120,12 +103,7 @@ export const pagesRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
         if (!isAppError(error)) throw error;
         if (error.code === 'validation_failed')
           return sendPage(reply, 422, 'Choose a new password', resetForm(token, error.message));
-        return sendPage(
-          reply,
-          error.status,
-          'Link not valid',
-          `<h1>This link does not work</h1><p class="error">${escapeHtml(error.message)}</p>`,
-        );
+        return sendPage(reply, error.status, 'Link not valid', linkNotValidBody(error.message));
       }
     },
   );

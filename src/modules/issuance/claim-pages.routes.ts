@@ -1,27 +1,14 @@
 import formbody from '@fastify/formbody';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { isAppError } from '../../core/errors.ts';
 import type { AppDeps } from '../../deps.ts';
-import { escapeHtml, page } from '../../http/html.ts';
+import { escapeHtml, linkNotValidBody, sendPage, tokenQuery } from '../../http/html.ts';
 
 /**
  * The targets of the links this module mails: a claim link (what is waiting, and how to claim it) and the
  * confirmation of a further e-mail address. They work without JavaScript. A link that does not work is a
  * page saying so (200): these are pages for people, and the API routes give the machine-readable errors.
  */
-function sendPage(reply: FastifyReply, status: number, title: string, body: string) {
-  return reply
-    .status(status)
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .header('referrer-policy', 'no-referrer')
-    .send(page(title, body));
-}
-
-const tokenQuery = {
-  type: 'object',
-  properties: { token: { type: 'string', maxLength: 200 } },
-} as const;
 const tokenForm = {
   type: 'object',
   properties: { token: { type: 'string', maxLength: 300 } },
@@ -52,12 +39,7 @@ with this link's token: the Credstack app does it for you, or send <code>POST /a
         );
       } catch (error) {
         if (!isAppError(error)) throw error;
-        return sendPage(
-          reply,
-          200,
-          'Link not valid',
-          `<h1>This link does not work</h1><p class="error">${escapeHtml(error.message)}</p>`,
-        );
+        return sendPage(reply, 200, 'Link not valid', linkNotValidBody(error.message));
       }
     },
   );
@@ -93,12 +75,7 @@ with this link's token: the Credstack app does it for you, or send <code>POST /a
         );
       } catch (error) {
         if (!isAppError(error)) throw error;
-        return sendPage(
-          reply,
-          200,
-          'Link not valid',
-          `<h1>This link does not work</h1><p class="error">${escapeHtml(error.message)}</p>`,
-        );
+        return sendPage(reply, 200, 'Link not valid', linkNotValidBody(error.message));
       }
     },
   );
