@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../../deps.ts';
 import { requireAuthenticated, requireUser } from '../../http/auth.ts';
+import { problemResponses, SESSION_ONLY, SESSION_OR_TOKEN } from '../../http/route-docs.ts';
 import {
   presentAttempt,
   presentManagedItem,
@@ -18,7 +19,6 @@ import {
   ItemParams,
   ItemResponse,
   MyAttemptsQuery,
-  ProblemRef,
   QtiQuery,
   ResponseParams,
   SettingsBody,
@@ -29,17 +29,9 @@ import {
 import type { TestSettings } from './assessments.service.ts';
 import type { Answer, ItemInput } from './items.ts';
 
-const errors = {
-  400: ProblemRef,
-  401: ProblemRef,
-  403: ProblemRef,
-  404: ProblemRef,
-  409: ProblemRef,
-  422: ProblemRef,
-  429: ProblemRef,
-};
-const security: Array<Record<string, string[]>> = [{ session: [] }, { bearer: [] }];
-const sessionOnly: Array<Record<string, string[]>> = [{ session: [] }];
+const errors = problemResponses(400, 401, 403, 404, 409, 422, 429);
+const security = SESSION_OR_TOKEN;
+const sessionOnly = SESSION_ONLY;
 const tags = ['assessments'];
 
 type TestPath = { slug: string; definitionId: string };

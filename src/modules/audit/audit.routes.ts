@@ -3,9 +3,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AuditEventRow } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { requireAuthenticated } from '../../http/auth.ts';
+import { problemResponses } from '../../http/route-docs.ts';
 
-const ProblemRef = Type.Ref('Problem');
-const errors = { 400: ProblemRef, 401: ProblemRef, 403: ProblemRef, 404: ProblemRef };
+const errors = problemResponses(400, 401, 403, 404);
 
 const AuditEvent = Type.Object({
   seq: Type.Integer({ description: 'Position in the log; pass as `before` to page back' }),

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { AppError } from '../../core/errors.ts';
 import type { AppDeps } from '../../deps.ts';
 import { requireAuthenticated } from '../../http/auth.ts';
+import { problemResponses, SESSION_OR_TOKEN } from '../../http/route-docs.ts';
 import {
   presentCatalogueEntry,
   presentDefinition,
@@ -31,15 +32,8 @@ import {
 import type { CatalogueSearchOptions, ImportFormat } from './catalogue.service.ts';
 import type { DefinitionContent, DefinitionSource, DefinitionStatus } from './definition.model.ts';
 
-const errors = {
-  400: ProblemRef,
-  401: ProblemRef,
-  403: ProblemRef,
-  404: ProblemRef,
-  409: ProblemRef,
-  422: ProblemRef,
-};
-const security: Array<Record<string, string[]>> = [{ session: [] }, { bearer: [] }];
+const errors = problemResponses(400, 401, 403, 404, 409, 422);
+const security = SESSION_OR_TOKEN;
 const TAGS = ['catalogue'];
 /** Catalogue files are bigger than API bodies: 10,000 CSV rows run to a few megabytes. */
 const IMPORT_BODY_LIMIT = 20 * 1_048_576;

@@ -3,6 +3,7 @@ import type { Cryptosuite } from '../../core/vc/proofs.ts';
 import type { CredentialStatus } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { requireAuthenticated } from '../../http/auth.ts';
+import { problemResponses, SESSION_OR_TOKEN } from '../../http/route-docs.ts';
 import { presentCredential, presentCredentialSummary } from './credentials.presenter.ts';
 import {
   CredentialListResponse,
@@ -10,22 +11,13 @@ import {
   CredentialResponse,
   IssueCredentialBody,
   ListQuery,
-  ProblemRef,
   ReasonBody,
   SlugParams,
 } from './credentials.schemas.ts';
 import type { IssueOpenBadgeOptions } from './credentials.service.ts';
 
-const errors = {
-  400: ProblemRef,
-  401: ProblemRef,
-  403: ProblemRef,
-  404: ProblemRef,
-  409: ProblemRef,
-  422: ProblemRef,
-  429: ProblemRef,
-};
-const security: Array<Record<string, string[]>> = [{ session: [] }, { bearer: [] }];
+const errors = problemResponses(400, 401, 403, 404, 409, 422, 429);
+const security = SESSION_OR_TOKEN;
 
 type IssueBody = Omit<
   IssueOpenBadgeOptions,

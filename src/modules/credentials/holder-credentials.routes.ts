@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../../deps.ts';
 import { requireUser } from '../../http/auth.ts';
+import { problemResponses, SESSION_ONLY } from '../../http/route-docs.ts';
 import { presentHeldCredential } from './credentials.presenter.ts';
 import {
   HeldCredentialListQuery,
@@ -8,12 +9,11 @@ import {
   HeldCredentialParams,
   HeldCredentialResponse,
   HolderNameVisibilityBody,
-  ProblemRef,
 } from './credentials.schemas.ts';
 
-const errors = { 400: ProblemRef, 401: ProblemRef, 403: ProblemRef, 404: ProblemRef, 422: ProblemRef };
+const errors = problemResponses(400, 401, 403, 404, 422);
 /** Holders are people: a signed-in session. API tokens belong to organisations, not to holders. */
-const security: Array<Record<string, string[]>> = [{ session: [] }];
+const security = SESSION_ONLY;
 
 /**
  * The credentials issued to the signed-in user, under /api/v1/me: list them (once their e-mail address is

@@ -4,9 +4,9 @@ import type { Cryptosuite } from '../../core/vc/proofs.ts';
 import type { CredentialFormat } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import { requireAuthenticated } from '../../http/auth.ts';
+import { problemResponses } from '../../http/route-docs.ts';
 import { presentVcApiCredential } from './credentials.presenter.ts';
 import {
-  ProblemRef,
   SlugParams,
   VcApiIssueBody,
   VcApiIssueResponse,
@@ -14,16 +14,7 @@ import {
   VcApiStatusResponse,
 } from './credentials.schemas.ts';
 
-const errors = {
-  400: ProblemRef,
-  401: ProblemRef,
-  403: ProblemRef,
-  404: ProblemRef,
-  409: ProblemRef,
-  415: ProblemRef,
-  422: ProblemRef,
-  429: ProblemRef,
-};
+const errors = problemResponses(400, 401, 403, 404, 409, 415, 422, 429);
 const security: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];
 
 /** The status names of the VC-API body and what each asks of a credential. */

@@ -3,6 +3,7 @@ import { AppError } from '../../core/errors.ts';
 import type { IssueJobRowStatus } from '../../db/tables/issuance.ts';
 import type { AppDeps } from '../../deps.ts';
 import { requireAuthenticated, requireUser } from '../../http/auth.ts';
+import { problemResponses } from '../../http/route-docs.ts';
 import {
   presentAward,
   presentClaimed,
@@ -31,7 +32,6 @@ import {
   JobRowsQuery,
   JobRowsResponse,
   PageQuery,
-  ProblemRef,
   ResultBody,
   ResultListResponse,
   ResultResponse,
@@ -41,17 +41,7 @@ import {
 } from './issuance.schemas.ts';
 import type { ResultSubmission } from './issuance.service.ts';
 
-const errors = {
-  400: ProblemRef,
-  401: ProblemRef,
-  403: ProblemRef,
-  404: ProblemRef,
-  409: ProblemRef,
-  413: ProblemRef,
-  415: ProblemRef,
-  422: ProblemRef,
-  429: ProblemRef,
-};
+const errors = problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429);
 const orgSecurity: Array<Record<string, string[]>> = [{ session: [] }, { bearer: [] }];
 /** Claims and addresses belong to people: a signed-in session, not an organisation's API token. */
 const userSecurity: Array<Record<string, string[]>> = [{ session: [] }];

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../../deps.ts';
 import { requireAuthenticated } from '../../http/auth.ts';
+import { problemResponses, SESSION_ONLY, SESSION_OR_TOKEN } from '../../http/route-docs.ts';
 import { presentIssuerKey } from './keys.presenter.ts';
 import {
   DidDocument,
@@ -13,16 +14,9 @@ import {
   SlugParams,
 } from './keys.schemas.ts';
 
-const errors = {
-  400: ProblemRef,
-  401: ProblemRef,
-  403: ProblemRef,
-  404: ProblemRef,
-  409: ProblemRef,
-  422: ProblemRef,
-};
-const security: Array<Record<string, string[]>> = [{ session: [] }, { bearer: [] }];
-const sessionOnly: Array<Record<string, string[]>> = [{ session: [] }];
+const errors = problemResponses(400, 401, 403, 404, 409, 422);
+const security = SESSION_OR_TOKEN;
+const sessionOnly = SESSION_ONLY;
 
 /**
  * The media types a DID document is served as. DID Core 1.0 (§6.3) names `application/did+ld+json` for

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { SubmissionStatus } from '../../db/tables/portfolio.ts';
 import type { AppDeps } from '../../deps.ts';
 import { requireAuthenticated } from '../../http/auth.ts';
+import { problemResponses, SESSION_ONLY, SESSION_OR_TOKEN } from '../../http/route-docs.ts';
 import { contentDisposition } from './portfolio.files.ts';
 import {
   presentAssessorSubmission,
@@ -40,17 +41,9 @@ import {
 import type { FileDownload } from './portfolio.service.ts';
 import { readSingleUpload } from './portfolio.upload.ts';
 
-const errors = {
-  400: ProblemRef,
-  401: ProblemRef,
-  403: ProblemRef,
-  404: ProblemRef,
-  409: ProblemRef,
-  422: ProblemRef,
-  429: ProblemRef,
-};
-const security: Array<Record<string, string[]>> = [{ session: [] }, { bearer: [] }];
-const sessionOnly: Array<Record<string, string[]>> = [{ session: [] }];
+const errors = problemResponses(400, 401, 403, 404, 409, 422, 429);
+const security = SESSION_OR_TOKEN;
+const sessionOnly = SESSION_ONLY;
 const tags = ['portfolio'];
 
 type MarkRequestBody = {

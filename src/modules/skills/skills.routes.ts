@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { SkillType } from '../../db/tables/skills.ts';
 import type { AppDeps } from '../../deps.ts';
 import { requireAuthenticated } from '../../http/auth.ts';
+import { problemResponses, SESSION_OR_TOKEN } from '../../http/route-docs.ts';
 import {
   presentFramework,
   presentOccupationDetail,
@@ -32,16 +33,9 @@ import {
 } from './skills.schemas.ts';
 import type { MappingInput } from './skills.service.ts';
 
-const errors = {
-  400: ProblemRef,
-  401: ProblemRef,
-  403: ProblemRef,
-  404: ProblemRef,
-  409: ProblemRef,
-  422: ProblemRef,
-};
+const errors = problemResponses(400, 401, 403, 404, 409, 422);
 const publicErrors = { 400: ProblemRef, 404: ProblemRef };
-const security: Array<Record<string, string[]>> = [{ session: [] }, { bearer: [] }];
+const security = SESSION_OR_TOKEN;
 const tags = ['skills'];
 
 /**
