@@ -4,6 +4,8 @@ import { buildTestApp } from '../test/helpers/app.ts';
 import { login } from '../test/helpers/factories.ts';
 import { runCatalogueBenchmarks } from './catalogue.bench.ts';
 import { measure, report } from './harness.ts';
+import { runPathBenchmarks } from './path.bench.ts';
+import { FULL_CATALOGUE_SIZE } from './synthetic-catalogue.ts';
 import { runVcBenchmarks } from './vc.bench.ts';
 
 /**
@@ -88,5 +90,12 @@ await runCatalogueBenchmarks({
   entries: quick ? 20_000 : 100_000,
   samples: quick ? 20 : 50,
   warmup: quick ? 3 : 5,
+});
+// Learning paths over the synthetic U.S.-sized catalogue (1,850,034 entries; 100,000 with --quick), generated
+// once into .bench-cache/ (minutes) and reused: `npm run bench:path` runs it alone.
+await runPathBenchmarks({
+  entries: quick ? 100_000 : FULL_CATALOGUE_SIZE,
+  samples: quick ? 100 : 300,
+  warmup: quick ? 10 : 20,
 });
 // Bulk issue of 10,000 rows takes minutes on PGlite: `npm run bench:issuance` (--quick for 300 rows).

@@ -52,6 +52,43 @@ const COLUMNS = [
 ] as const;
 
 const CD = 'credential_definitions' as const;
+
+/** What a learning path reads of a definition; `prerequisites` is `content.prerequisites.definitionIds`. */
+export interface PathCandidateRow {
+  id: string;
+  series_id: string;
+  title: string;
+  provider_name: string;
+  source: DefinitionSource;
+  skill_uris: string[];
+  cost_amount: number | null;
+  cost_currency: string | null;
+  hours: number | null;
+  quality_score: number | null;
+  delivery_mode: string | null;
+  languages: string[];
+  prerequisites: unknown;
+}
+
+const PATH_COLUMNS =
+  "id, series_id, title, provider_name, source, skill_uris, cost_amount, cost_currency, hours, quality_score, delivery_mode, languages, content #> '{prerequisites,definitionIds}' as prerequisites";
+
+export interface PathCandidateFilter {
+  skillUris: string[];
+  minQuality?: number;
+  deliveryModes?: string[];
+  /** Lower-case BCP 47 primary tags. */
+  languages?: string[];
+  sources?: DefinitionSource[];
+  requireCost?: boolean;
+  /** Upper-case ISO 4217: only entries priced in it (or free). */
+  currency?: string;
+  requireHours?: boolean;
+  /** Cheapest or shortest first (unknown last). */
+  order: 'cost' | 'hours';
+  perSkill: number;
+}
+
 const qualified = COLUMNS.map((column) => `${CD}.${column}` as const);
 
 export interface DefinitionListFilter {
@@ -317,6 +354,54 @@ export function createCatalogueRepository() {
         totalExact: matches <= SEARCH_COUNT_CAP,
       };
     },
+
+    /**
+     * Learning-path candidates: for each skill, the first `perSkill` published entries aligned to it that
+     * pass the filters, cheapest (or shortest) first. Each per-skill subquery is one short range of the narrow
+     * `credential_skill_alignments` index (migration 0012), however common the skill; the wide rows are then
+     * read by primary key, once each.
+     */
+    findPathCandidateRows: async (db: Db, filter: PathCandidateFilter): Promise<PathCandidateRow[]> => {
+      if (filter.skillUris.length === 0) return [];
+      const conditions = [sql`true`];
+      if (filter.minQuality !== undefined) conditions.push(sql`quality_score >= ${filter.minQuality}`);
+      if (filter.deliveryModes && filter.deliveryModes.length > 0) {
+        conditions.push(sql`delivery_mode = any(${filter.deliveryModes}::text[])`);
+      }
+      if (filter.languages && filter.languages.length > 0) {
+        conditions.push(
+          sql`exists (select 1 from unnest(languages) as l where split_part(lower(l), '-', 1) = any(${filter.languages}::text[]))`,
+        );
+      }
+      if (filter.sources && filter.sources.length > 0)
+        conditions.push(sql`source = any(${filter.sources}::text[])`);
+      if (filter.requireCost) conditions.push(sql`cost_amount is not null`);
+      if (filter.currency !== undefined)
+        conditions.push(sql`(cost_amount = 0 or cost_currency = ${filter.currency})`);
+      if (filter.requireHours) conditions.push(sql`hours is not null`);
+      const where = sql.join(conditions, sql` and `);
+      const order = filter.order === 'hours' ? sql`hours, definition_id` : sql`cost_amount, definition_id`;
+      const perSkill = filter.skillUris.map(
+        (uri) =>
+          sql`(select definition_id from credential_skill_alignments where skill_uri = ${uri} and ${where} order by ${order} limit ${filter.perSkill})`,
+      );
+      const result = await sql<PathCandidateRow>`
+        select ${sql.raw(PATH_COLUMNS)} from credential_definitions
+        where id in (${sql.join(perSkill, sql` union all `)}) and status = 'published'
+        order by id`.execute(db);
+      return result.rows;
+    },
+
+    /** The published version of each series (at most one per series). */
+    findPublishedBySeries: (db: Db, seriesIds: string[]) =>
+      seriesIds.length === 0
+        ? Promise.resolve([] as PathCandidateRow[])
+        : sql<PathCandidateRow>`
+            select distinct on (series_id) ${sql.raw(PATH_COLUMNS)} from credential_definitions
+            where series_id = any(${seriesIds}::uuid[]) and status = 'published'
+            order by series_id, version desc`
+            .execute(db)
+            .then((result) => result.rows),
 
     /**
      * The same filtered search with a plain `ILIKE` scan instead of the text index: the benchmark's

@@ -11,6 +11,7 @@ import type { AchievementInput } from '../../core/vc/open-badges.ts';
 import type { Db } from '../../db/database.ts';
 import type { CredentialDefinitionRow } from '../../db/tables/catalogue.ts';
 import type { AuditService } from '../audit/audit.service.ts';
+import type { PathCandidate, PathFilters, PathObjective } from '../learning-path/path.model.ts';
 import type { OrganisationsService } from '../organisations/organisations.service.ts';
 import type {
   AssessmentInstruments,
@@ -287,6 +288,19 @@ function asContent(row: { content: unknown }): DefinitionContent {
  * version never changes), imports of external catalogues, exports (OB 3.0 Achievement, CTDL) and the
  * public searchable catalogue. Conformance and quality reports are computed and stored on every write.
  */
+/** Aligned entries read per gap skill for a learning path, before the optimiser's own pruning. */
+export const PATH_CANDIDATES_PER_SKILL = 30;
+
+function prerequisiteIds(value: unknown): string[] {
+  return Array.isArray(value)
+    ? [...new Set(value.filter((id): id is string => typeof id === 'string' && isUuid(id)))]
+    : [];
+}
+
+function prerequisitesOf(rows: Array<{ prerequisites: unknown }>): string[] {
+  return [...new Set(rows.flatMap((row) => prerequisiteIds(row.prerequisites)))].sort();
+}
+
 export function createCatalogueService(deps: CatalogueServiceDeps) {
   const repo = createCatalogueRepository();
   const { clock, ids, audit, organisations, skills, instruments } = deps;
@@ -1227,6 +1241,65 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
 
   const lookup: DefinitionLookup = { getDefinitionRecord };
 
+  /**
+   * Learning-path candidates (public, published entries only): per gap skill the first PATH_CANDIDATES_PER_SKILL
+   * entries aligned to it that pass the filters, in the objective's order, plus the published version of
+   * every transitive prerequisite (unfiltered: the optimiser decides whether a filtered prerequisite makes
+   * its dependants unusable). One query for the aligned entries, one per prerequisite level.
+   */
+  async function findPathCandidates(options: {
+    skillUris: string[];
+    filters?: PathFilters;
+    /** Only entries priced in this currency (or free) are read. */
+    budgetCurrency?: string;
+    /** Orders the per-skill cap: shortest first for `hours`, else cheapest first; default `cost`. */
+    objective?: PathObjective;
+    trx?: Db;
+  }): Promise<PathCandidate[]> {
+    const db = options.trx ?? deps.db;
+    const objective = options.objective ?? 'cost';
+    const filters = options.filters ?? {};
+    const rows = await repo.findPathCandidateRows(db, {
+      skillUris: [...new Set(options.skillUris)].sort(),
+      minQuality: filters.minQuality,
+      deliveryModes: filters.deliveryModes,
+      languages: filters.languages?.map((tag) => tag.split('-')[0]!.toLowerCase()),
+      sources: filters.sources,
+      requireCost: objective === 'cost' || options.budgetCurrency !== undefined,
+      currency: options.budgetCurrency?.toUpperCase(),
+      requireHours: objective === 'hours',
+      order: objective === 'hours' ? 'hours' : 'cost',
+      perSkill: PATH_CANDIDATES_PER_SKILL,
+    });
+    const found = new Map(rows.map((row) => [row.series_id, row]));
+    let wanted = prerequisitesOf(rows).filter((series) => !found.has(series));
+    // Prerequisite chains are short; the cap only guards against pathological data.
+    for (let depth = 0; depth < 20 && wanted.length > 0; depth++) {
+      const level = await repo.findPublishedBySeries(db, wanted);
+      for (const row of level) found.set(row.series_id, row);
+      const asked = new Set(wanted);
+      wanted = prerequisitesOf(level).filter((series) => !found.has(series) && !asked.has(series));
+    }
+    return [...found.values()]
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((row) => ({
+        definitionId: row.id,
+        seriesId: row.series_id,
+        title: row.title,
+        providerName: row.provider_name,
+        source: row.source,
+        skillUris: row.skill_uris,
+        cost: row.cost_amount,
+        currency: row.cost_currency,
+        hours: row.hours,
+        qualityScore: row.quality_score,
+        deliveryMode: row.delivery_mode,
+        languages: row.languages,
+        prerequisiteSeriesIds: prerequisiteIds(row.prerequisites),
+        url: definitionUrl(row.id),
+      }));
+  }
+
   return {
     createDefinition,
     updateDefinition,
@@ -1241,6 +1314,7 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
     getPublicDefinition,
     exportPublicDefinition,
     searchCatalogue,
+    findPathCandidates,
     importCatalogue,
     getDefinitionRecord: lookup.getDefinitionRecord,
     achievementFor,
