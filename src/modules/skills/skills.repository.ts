@@ -611,6 +611,96 @@ export function createSkillsRepository() {
             .where('organisation_id', 'is', null)
             .execute(),
 
+    /**
+     * The direct hierarchy neighbours of `uris` (one level up and down) and the organisation mappings that
+     * touch them (an organisation skill's targets, and the organisation skills mapped onto a framework skill).
+     */
+    relatedByUris: async (db: Db, uris: readonly string[]) => {
+      if (uris.length === 0) return [];
+      const list = [...uris];
+      const broader = await db
+        .selectFrom('skill_relations')
+        .innerJoin('skills as s', 's.id', 'skill_relations.narrower_skill_id')
+        .innerJoin('skills as o', 'o.id', 'skill_relations.broader_skill_id')
+        .select(['s.uri as uri', 'o.uri as related_uri'])
+        .where('s.uri', 'in', list)
+        .execute();
+      const narrower = await db
+        .selectFrom('skill_relations')
+        .innerJoin('skills as s', 's.id', 'skill_relations.broader_skill_id')
+        .innerJoin('skills as o', 'o.id', 'skill_relations.narrower_skill_id')
+        .select(['s.uri as uri', 'o.uri as related_uri'])
+        .where('s.uri', 'in', list)
+        .execute();
+      const mappedTo = await db
+        .selectFrom('skill_mappings')
+        .innerJoin('skills as s', 's.id', 'skill_mappings.skill_id')
+        .select(['s.uri as uri', 'skill_mappings.target_uri as related_uri'])
+        .where('s.uri', 'in', list)
+        .execute();
+      const mappedFrom = await db
+        .selectFrom('skill_mappings')
+        .innerJoin('skills as s', 's.id', 'skill_mappings.skill_id')
+        .select(['skill_mappings.target_uri as uri', 's.uri as related_uri'])
+        .where('skill_mappings.target_uri', 'in', list)
+        .where('s.deleted_at', 'is', null)
+        .execute();
+      return [
+        ...broader.map((row) => ({ ...row, relation: 'broader' as const })),
+        ...narrower.map((row) => ({ ...row, relation: 'narrower' as const })),
+        ...[...mappedTo, ...mappedFrom].map((row) => ({ ...row, relation: 'mapped' as const })),
+      ];
+    },
+
+    /**
+     * Every live skill of the global frameworks (optionally only `frameworks`) and, when given, of one
+     * organisation, with what the extractor's priors need: the number of occupations naming each skill.
+     * Skill groups and O*NET technology classes are left out (too broad to be asked for).
+     */
+    listSkillsForIndex: (db: Db, options: { frameworks?: readonly string[]; organisationId?: string }) => {
+      let query = db
+        .selectFrom('skills')
+        .innerJoin('skill_frameworks as f', 'f.id', 'skills.framework_id')
+        .select((eb) => [
+          'skills.uri',
+          'skills.preferred_label',
+          'skills.alt_labels',
+          'skills.description',
+          'skills.type',
+          'skills.hot_technology',
+          'skills.in_demand',
+          'f.slug as framework',
+          eb
+            .selectFrom('occupation_skills')
+            .select((inner) => inner.fn.countAll<string | number>().as('n'))
+            .whereRef('occupation_skills.skill_id', '=', 'skills.id')
+            .as('occupation_count'),
+        ])
+        .where('skills.deleted_at', 'is', null)
+        .where('skills.type', 'not in', ['skill-group', 'technology-class'])
+        .where((eb) =>
+          eb.or([
+            eb.and([
+              eb('skills.organisation_id', 'is', null),
+              ...(options.frameworks ? [eb('f.slug', 'in', [...options.frameworks, ''])] : []),
+            ]),
+            ...(options.organisationId ? [eb('skills.organisation_id', '=', options.organisationId)] : []),
+          ]),
+        );
+      query = query.orderBy('skills.uri');
+      return query.execute();
+    },
+
+    /** Changes whenever a skill is added, changed or retired: the extractor's cache key. */
+    skillsVersion: async (db: Db) => {
+      const row = await db
+        .selectFrom('skills')
+        .select((eb) => [eb.fn.countAll<string | number>().as('n'), eb.fn.max('updated_at').as('latest')])
+        .executeTakeFirst();
+      const latest = row?.latest ? new Date(row.latest as Date | string).toISOString() : '';
+      return `${row?.n ?? 0}:${latest}`;
+    },
+
     /** Distinct occupations needing any of `skillIds`. */
     countOccupationsOfAny: async (db: Db, skillIds: readonly string[]) => {
       if (skillIds.length === 0) return 0;

@@ -14,6 +14,7 @@ import type {
 import { SKILL_MATCHES } from '../../db/tables/skills.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { OrganisationsService } from '../organisations/organisations.service.ts';
+import type { IndexedSkill } from '../skill-extraction/extraction.model.ts';
 import { DEMO_SKILLS } from './demo-skills.ts';
 import { readEscoDistribution } from './esco-import.ts';
 import type { FrameworkImport, ProgressCallback } from './framework-import.ts';
@@ -828,6 +829,57 @@ export function createSkillsService(deps: SkillsServiceDeps) {
     return result;
   }
 
+  /**
+   * Skills related to each of `uris`: direct broader and narrower skills in the hierarchy, and organisation
+   * mappings in both directions. For gap analysis (a related skill partly covers a target skill). No
+   * permission check; unknown URIs have no entry.
+   */
+  async function relatedSkills(options: {
+    uris: readonly string[];
+    trx?: Db;
+  }): Promise<Map<string, Array<{ uri: string; relation: 'broader' | 'narrower' | 'mapped' }>>> {
+    const db = options.trx ?? deps.db;
+    const result = new Map<string, Array<{ uri: string; relation: 'broader' | 'narrower' | 'mapped' }>>();
+    for (const batch of chunks([...new Set(options.uris)], MAX_RESOLVE)) {
+      for (const row of await repo.relatedByUris(db, batch)) {
+        const list = result.get(row.uri) ?? [];
+        list.push({ uri: row.related_uri, relation: row.relation });
+        result.set(row.uri, list);
+      }
+    }
+    return result;
+  }
+
+  /**
+   * The skills the extractor indexes, with priors (0..1): the share of occupations naming the skill
+   * (log-scaled), raised for O*NET Hot Technology / In Demand. No permission check: the caller decides
+   * whether the organisation's own skills may be read.
+   */
+  async function listSkillsForIndex(
+    options: { frameworks?: readonly string[]; organisationId?: string; trx?: Db } = {},
+  ): Promise<IndexedSkill[]> {
+    const rows = await repo.listSkillsForIndex(options.trx ?? deps.db, options);
+    const counts = rows.map((row) => Number(row.occupation_count ?? 0));
+    const scale = Math.log1p(Math.max(1, ...counts));
+    return rows.map((row, i) => ({
+      uri: row.uri,
+      framework: row.framework,
+      preferredLabel: row.preferred_label,
+      altLabels: row.alt_labels,
+      description: row.description,
+      type: row.type,
+      prior: Math.min(
+        1,
+        Math.log1p(counts[i] ?? 0) / scale + (row.hot_technology ? 0.3 : 0) + (row.in_demand ? 0.2 : 0),
+      ),
+    }));
+  }
+
+  /** A cheap fingerprint of the skills table (count + latest change): cached indexes compare it. */
+  async function skillsIndexVersion(options: { trx?: Db } = {}): Promise<string> {
+    return repo.skillsVersion(options.trx ?? deps.db);
+  }
+
   // Imports ---------------------------------------------------------------------------------------------
 
   /**
@@ -1042,6 +1094,9 @@ export function createSkillsService(deps: SkillsServiceDeps) {
     seedDemoSkills,
     resolveSkills,
     skillSignals,
+    relatedSkills,
+    listSkillsForIndex,
+    skillsIndexVersion,
     importEsco,
     importOnet,
   };
