@@ -13,6 +13,7 @@ import { createCredentialsService } from './modules/credentials/credentials.serv
 import { createIssuanceService } from './modules/issuance/issuance.service.ts';
 import { createLocalKeyCustody } from './modules/keys/keys.custody.ts';
 import { createKeysService } from './modules/keys/keys.service.ts';
+import { createLearningPathService } from './modules/learning-path/learning-path.service.ts';
 import { createMailService } from './modules/mail/mail.service.ts';
 import {
   createOutboxTransport,
@@ -21,6 +22,9 @@ import {
 } from './modules/mail/mail.transport.ts';
 import { createOrganisationsService } from './modules/organisations/organisations.service.ts';
 import { createPortfolioService } from './modules/portfolio/portfolio.service.ts';
+import { createSkillExtractionService } from './modules/skill-extraction/skill-extraction.service.ts';
+import { readDocumentText } from './modules/skill-extraction/text-input.ts';
+import { createSkillProfileService } from './modules/skill-profile/skill-profile.service.ts';
 import { createSkillsService } from './modules/skills/skills.service.ts';
 import { createTokensService } from './modules/tokens/tokens.service.ts';
 import { createVerificationService } from './modules/verification/verification.service.ts';
@@ -205,8 +209,28 @@ function buildServices(base: {
     accounts,
   });
   // skill extraction service
+  // No re-ranker yet: a language-model one plugs in here (SkillReranker) when there is one.
+  const skillExtraction = createSkillExtractionService({ skills, organisations, logger });
   // learning path service
+  const learningPath = createLearningPathService({ catalogue });
   // skill profile service
+  // Gap analysis reads job texts through the extractor and hands the gap to the learning-path optimiser.
+  const skillProfile = createSkillProfileService({
+    db,
+    clock,
+    ids,
+    audit,
+    organisations,
+    accounts,
+    credentials,
+    catalogue,
+    skills,
+    extraction: {
+      extractSkills: (options) => skillExtraction.extractSkills(options),
+      readDocumentText: (options) => readDocumentText(options),
+    },
+    learningPath: { recommendPath: (options) => learningPath.recommendPath(options) },
+  });
   return {
     audit,
     mail,
@@ -227,7 +251,10 @@ function buildServices(base: {
     // issuance entry
     issuance,
     // skill extraction entry
+    skillExtraction,
     // learning path entry
+    learningPath,
     // skill profile entry
+    skillProfile,
   };
 }

@@ -26,8 +26,10 @@ import { orgCreateCommand } from './commands/org-create.ts';
 import { orgListCommand } from './commands/org-list.ts';
 import { orgRotateKeyCommand } from './commands/org-rotate-key.ts';
 import { orgShowCommand } from './commands/org-show.ts';
+import { pathCommand } from './commands/path.ts';
 import { resultsImportCommand } from './commands/results-import.ts';
 import { serveCommand } from './commands/serve.ts';
+import { skillsExtractCommand } from './commands/skills-extract.ts';
 import { skillsImportCommand } from './commands/skills-import.ts';
 import { tokenCreateCommand } from './commands/token-create.ts';
 import { userCreateCommand } from './commands/user-create.ts';
@@ -63,7 +65,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   issueBulkCommand,
   resultsImportCommand,
   // skill extraction commands
+  skillsExtractCommand,
   // skill profile commands
+  pathCommand,
 ];
 
 export function version(): string {

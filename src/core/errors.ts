@@ -45,6 +45,10 @@ export const ERROR_STATUS = {
   definition_not_publishable: 422,
   /** Results and bulk issue need a published own definition whose assessment type is `external`. */
   definition_not_issuable: 422,
+  /** A gap-analysis target (job text, occupation, role profile, skills) names no skill the skills store knows. */
+  target_has_no_skills: 422,
+  /** An uploaded document cannot be read as text (corrupt, encrypted, binary, or no text in it). */
+  document_unreadable: 422,
   /** No attempts left at this assessment. */
   attempt_limit_reached: 409,
   /** A new attempt inside the cooldown after the last one; see Retry-After. */
@@ -133,6 +137,8 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   credential_revoked: 'Credential revoked',
   definition_not_publishable: 'Definition not publishable',
   definition_not_issuable: 'Definition not issuable this way',
+  target_has_no_skills: 'Target has no known skills',
+  document_unreadable: 'Document unreadable',
   attempt_limit_reached: 'Attempt limit reached',
   cooldown_active: 'Cooldown active',
   time_limit_exceeded: 'Time limit exceeded',

@@ -10,6 +10,7 @@ import * as m0008 from './0008-assessments.ts';
 import * as m0009 from './0009-portfolio.ts';
 import * as m0010 from './0010-issuance.ts';
 import * as m0011 from './0011-skill-profiles.ts';
+import * as m0012 from './0012-path-candidates.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so the same list works from source,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0009-portfolio': m0009,
   '0010-issuance': m0010,
   '0011-skill-profiles': m0011,
+  '0012-path-candidates': m0012,
 };

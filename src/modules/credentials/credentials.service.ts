@@ -208,6 +208,8 @@ const ACTION_EVENT = {
 const ACTION_PAST = { revoke: 'revoked', suspend: 'suspended', reinstate: 'reinstated' } as const;
 
 const DEFAULT_HOLDER_PAGE = 50;
+/** The most credentials the skill profile reads for one learner; far beyond what a person holds. */
+const MAX_HELD = 5000;
 const MAX_REASON = 500;
 const MAX_NAME = 500;
 export const DEFAULT_CRYPTOSUITE: Cryptosuite = 'eddsa-rdfc-2022';
@@ -1001,6 +1003,29 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
   }
 
   /**
+   * Every credential a user holds (issued to their verified addresses, or claimed), whatever its status,
+   * newest first, capped at {@link MAX_HELD}. For services that already decided the caller may see this
+   * user's credentials (the skill profile, the CLI's `path --learner`); no session needed. A user whose
+   * primary address is not verified holds only what their other verified addresses and claims give them;
+   * without the holdings port (some tests) nothing.
+   */
+  async function listHeldCredentialsOf(options: { userId: string; trx?: Db }): Promise<HeldCredential[]> {
+    const db = options.trx ?? deps.db;
+    // The holdings port names every verified address of the user (the sign-in one included) and their claims.
+    if (!deps.holdings) return [];
+    const emails = (await deps.holdings.emailsOf({ userId: options.userId, trx: db })).map(normalizeEmail);
+    const credentialIds = await deps.holdings.claimedCredentialIdsOf({ userId: options.userId, trx: db });
+    if (emails.length === 0 && credentialIds.length === 0) return [];
+    const holding: Holding = {
+      // heldBy needs at least one address; no stored address is empty, so '' matches nothing.
+      emails: emails.length > 0 ? [...new Set(emails)] : [''],
+      credentialIds,
+    };
+    const rows = await repo.listHolderCredentials(db, { holding, limit: MAX_HELD });
+    return rows.map(held);
+  }
+
+  /**
    * The holder shows or hides their name on the credential's public page. Only the holder (the signed-in
    * user whose verified address it was issued to) may; to anyone else the credential does not exist (404).
    * Setting the value it already has changes nothing and records nothing.
@@ -1077,6 +1102,7 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
       changeStatus({ ...options, action: 'reinstate' }),
     changeStatus,
     listMyCredentials,
+    listHeldCredentialsOf,
     setHolderNameVisibility,
     getPublicCredential,
     /** The published status list (JSON text), its ETag and last change, for GET /status-lists/:listId. */

@@ -1,0 +1,651 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { LightMyRequestResponse } from 'fastify';
+import { systemActor } from '../../src/core/actor.ts';
+import type { LearningPath, PathRequest } from '../../src/modules/learning-path/path.model.ts';
+import type { SkillExtraction } from '../../src/modules/skill-extraction/extraction.model.ts';
+import { createSkillProfileService } from '../../src/modules/skill-profile/skill-profile.service.ts';
+import { cliEnv, removeTempDirs, runCli, tempDataDir } from '../cli/cli-helpers.ts';
+import { buildTestApp, json, type TestContext } from '../helpers/app.ts';
+import { ACHIEVEMENT, createOrganisation, issueAs, memberWithRole, problem } from '../helpers/credentials.ts';
+import { insertDefinition, sampleDefinitionContent } from '../helpers/definitions.ts';
+import { type Session, signedInUser } from '../helpers/factories.ts';
+import { ESCO, escoFiles, removeFolders, writeFolder } from './skills-fixtures.ts';
+
+const system = systemActor('test');
+const NOW = new Date('2026-06-01T12:00:00Z');
+let ctx: TestContext;
+let owner: Session;
+let slug: string;
+let orgId: string;
+let learner: Session;
+let stranger: Session;
+let pythonSeries: string;
+let mlSeries: string;
+
+// biome-ignore lint/suspicious/noExplicitAny: JSON bodies inspected by tests
+type Body = Record<string, any>;
+
+function isProblem(response: LightMyRequestResponse, status: number, code: string) {
+  assert.equal(response.statusCode, status, response.body);
+  assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
+  assert.equal(problem(response).code, code);
+}
+
+async function award(definitionId: string, email: string, validFrom?: Date) {
+  return ctx.deps.services.credentials.issueForDefinition({
+    actor: system,
+    definitionId,
+    recipient: { email },
+    via: 'bulk',
+    notifyRecipient: false,
+    ...(validFrom ? { validFrom } : {}),
+  });
+}
+
+async function definition(title: string, skillUri: string, validityMonths: number | null) {
+  const base = sampleDefinitionContent({ title });
+  const { validity: _validity, ...rest } = base;
+  return insertDefinition(ctx, {
+    organisationId: orgId,
+    content: {
+      ...rest,
+      ...(validityMonths === null ? {} : { validity: { months: validityMonths } }),
+      learningOutcomes: [
+        { id: 'lo-1', statement: `The learner can use ${title}.`, skills: [{ uri: skillUri }] },
+      ],
+    },
+  });
+}
+
+before(async () => {
+  ctx = await buildTestApp({ now: NOW, env: { AUTH_RATE_LIMIT_MAX: '100000' } });
+  await ctx.deps.services.skills.importEsco({ actor: system, folder: writeFolder(escoFiles()) });
+  ({ owner, slug, id: orgId } = await createOrganisation(ctx, { prefix: 'profile' }));
+  learner = await signedInUser(ctx);
+  stranger = await signedInUser(ctx);
+
+  const python = await definition('Python basics', ESCO.python, null);
+  pythonSeries = python.seriesId;
+  await award(python.id, learner.email);
+  const ml = await definition('Machine learning 2023', ESCO.machineLearning, 12);
+  mlSeries = ml.seriesId;
+  await award(ml.id, learner.email, new Date('2024-01-01T00:00:00Z'));
+  const team = await definition('Teamwork', ESCO.teamwork, null);
+  const revoked = await award(team.id, learner.email);
+  await ctx.deps.services.credentials.revokeCredential({
+    actor: system,
+    slug,
+    id: revoked.record.id,
+    reason: 'issued in error',
+  });
+  // Without a definition: the signed achievement's alignment names the skill.
+  await issueAs(owner, slug, {
+    achievement: {
+      ...ACHIEVEMENT,
+      alignment: [{ targetName: 'use databases', targetUrl: ESCO.useDatabases, targetType: 'ext:ESCO' }],
+    },
+    recipient: { email: learner.email, name: 'Lea' },
+  });
+});
+after(async () => {
+  await ctx.close();
+  removeFolders();
+  removeTempDirs();
+});
+
+async function gap(session: Session, target: Body): Promise<LightMyRequestResponse> {
+  return session.request({ method: 'POST', url: '/api/v1/me/gap', payload: { target } });
+}
+
+describe('profile and declared skills', () => {
+  test('GET /me/skills: verified from definitions and alignments, expired, revoked left out; 401 signed out', async () => {
+    const response = await learner.request({ method: 'GET', url: '/api/v1/me/skills' });
+    assert.equal(response.statusCode, 200, response.body);
+    const { profile } = json<{ profile: Body }>(response);
+    assert.equal(profile.userId, learner.userId);
+    assert.equal(profile.credentialCount, 3, 'the revoked credential does not count');
+    assert.deepEqual(
+      profile.skills.map((skill: Body) => [skill.uri, skill.status, skill.sources.map((s: Body) => s.via)]),
+      [
+        [ESCO.python, 'verified', ['definition']],
+        [ESCO.useDatabases, 'verified', ['alignment']],
+        [ESCO.machineLearning, 'expired', ['definition']],
+      ],
+    );
+    assert.equal(profile.skills[0].label, 'Python (computer programming)');
+    assert.equal(profile.skills[0].sources[0].title, 'Python basics');
+    assert.equal(profile.skills[2].sources[0].state, 'expired');
+
+    const empty = json<{ profile: Body }>(
+      await stranger.request({ method: 'GET', url: '/api/v1/me/skills' }),
+    );
+    assert.deepEqual(empty.profile.skills, []);
+    isProblem(await ctx.app.inject({ method: 'GET', url: '/api/v1/me/skills' }), 401, 'unauthenticated');
+  });
+
+  test('declared skills: add (idempotent, audited once), shown unverified, remove, 404 when not declared', async () => {
+    const add = () =>
+      learner.request({
+        method: 'POST',
+        url: '/api/v1/me/skills/declared',
+        payload: { skillUri: ESCO.writeSql },
+      });
+    const first = await add();
+    assert.equal(first.statusCode, 200, first.body);
+    await add();
+    const declared = json<{ profile: Body }>(first).profile.skills.find((s: Body) => s.uri === ESCO.writeSql);
+    assert.equal(declared.status, 'declared');
+    assert.equal(declared.verified, false);
+    const events = await ctx.deps.database.db
+      .selectFrom('audit_events')
+      .select('type')
+      .where('type', '=', 'declared_skill.added')
+      .where('subject_id', '=', learner.userId)
+      .execute();
+    assert.equal(events.length, 1);
+
+    isProblem(
+      await learner.request({
+        method: 'POST',
+        url: '/api/v1/me/skills/declared',
+        payload: { skillUri: 'http://data.europa.eu/esco/skill/unknown' },
+      }),
+      422,
+      'validation_failed',
+    );
+    isProblem(
+      await learner.request({
+        method: 'POST',
+        url: '/api/v1/me/skills/declared',
+        payload: { skillUri: 'x', extra: 1 },
+      }),
+      422,
+      'validation_failed',
+    );
+    const teamwork = encodeURIComponent(ESCO.teamwork);
+    await learner.request({
+      method: 'POST',
+      url: '/api/v1/me/skills/declared',
+      payload: { skillUri: ESCO.teamwork },
+    });
+    const removed = await learner.request({
+      method: 'DELETE',
+      url: `/api/v1/me/skills/declared?uri=${teamwork}`,
+    });
+    assert.equal(removed.statusCode, 204, removed.body);
+    isProblem(
+      await learner.request({ method: 'DELETE', url: `/api/v1/me/skills/declared?uri=${teamwork}` }),
+      404,
+      'not_found',
+    );
+    isProblem(
+      await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/me/skills/declared',
+        payload: { skillUri: ESCO.python },
+      }),
+      401,
+      'unauthenticated',
+    );
+  });
+});
+
+describe('gap analysis', () => {
+  test('occupation: covered, partly (expired) and weighted coverage', async () => {
+    const response = await gap(learner, { kind: 'occupation', uri: ESCO.dataScientist });
+    assert.equal(response.statusCode, 200, response.body);
+    const result = json<{ gap: Body }>(response).gap;
+    assert.equal(result.target.label, 'data scientist');
+    assert.deepEqual(
+      result.skills
+        .map((s: Body) => [s.uri, s.importance, s.coverage, s.reasons.map((r: Body) => r.kind)])
+        .sort(),
+      [
+        [ESCO.python, 'essential', 'covered', ['verified']],
+        [ESCO.machineLearning, 'essential', 'partly', ['expired']],
+        [ESCO.useDatabases, 'optional', 'covered', ['verified']],
+      ].sort(),
+    );
+    // 2 + 0.5·2 + 1 of 5
+    assert.equal(result.coveragePercent, 80);
+    assert.deepEqual(result.counts, { covered: 2, partly: 1, missing: 0 });
+  });
+
+  test('skills: declared and a related (broader) verified skill partly cover; unknown skills are clear 422s', async () => {
+    const result = json<{ gap: Body }>(
+      await gap(learner, { kind: 'skills', uris: [ESCO.writeSql, ESCO.teamwork] }),
+    ).gap;
+    const writeSql = result.skills.find((s: Body) => s.uri === ESCO.writeSql);
+    assert.equal(writeSql.coverage, 'partly');
+    assert.deepEqual(
+      writeSql.reasons.map((r: Body) => [r.kind, r.relatedUri ?? null, r.relation ?? null]),
+      [
+        ['declared', null, null],
+        ['related', ESCO.useDatabases, 'broader'],
+      ],
+    );
+    assert.equal(result.skills.find((s: Body) => s.uri === ESCO.teamwork).coverage, 'missing');
+
+    isProblem(await gap(learner, { kind: 'skills', uris: ['urn:x:nothing'] }), 422, 'target_has_no_skills');
+    isProblem(
+      await gap(learner, { kind: 'skills', uris: [ESCO.python, 'urn:x:nothing'] }),
+      422,
+      'validation_failed',
+    );
+    isProblem(
+      await gap(learner, { kind: 'occupation', uri: 'http://data.europa.eu/esco/occupation/none' }),
+      404,
+      'not_found',
+    );
+    const pathway = await gap(learner, { kind: 'pathway', id: 'p-1' });
+    isProblem(pathway, 422, 'validation_failed');
+    assert.match(problem(pathway).detail, /issue 6/);
+    const empty = await gap(learner, { kind: 'text', text: '  ' });
+    isProblem(empty, 422, 'validation_failed');
+    assert.match(problem(empty).detail, /The job text is empty/);
+    const noUri = await gap(learner, { kind: 'occupation' });
+    isProblem(noUri, 422, 'validation_failed');
+    assert.match(problem(noUri).detail, /needs the occupation URI/);
+    isProblem(await gap(learner, { kind: 'colour' }), 422, 'validation_failed');
+    isProblem(
+      await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/me/gap',
+        payload: { target: { kind: 'skills', uris: [ESCO.python] } },
+      }),
+      401,
+      'unauthenticated',
+    );
+  });
+});
+
+describe('role profiles', () => {
+  const skills = [
+    { uri: ESCO.python, importance: 'essential' },
+    { uri: ESCO.teamwork, importance: 'optional' },
+  ];
+
+  test('mine: CRUD, private to me (404 to others), usable as a gap target, audited', async () => {
+    const created = await learner.request({
+      method: 'POST',
+      url: '/api/v1/me/role-profiles',
+      payload: { name: 'Backend developer', skills },
+    });
+    assert.equal(created.statusCode, 201, created.body);
+    const profile = json<{ roleProfile: Body }>(created).roleProfile;
+    assert.deepEqual(profile.owner, { type: 'user' });
+    assert.equal(profile.skills[0].label, 'Python (computer programming)');
+    const url = `/api/v1/me/role-profiles/${profile.id}`;
+
+    const listed = json<{ roleProfiles: Body[] }>(
+      await learner.request({ method: 'GET', url: '/api/v1/me/role-profiles' }),
+    );
+    assert.deepEqual(
+      listed.roleProfiles.map((p) => p.id),
+      [profile.id],
+    );
+    isProblem(await stranger.request({ method: 'GET', url }), 404, 'not_found');
+    isProblem(
+      await stranger.request({ method: 'PATCH', url, payload: { name: 'Mine now' } }),
+      404,
+      'not_found',
+    );
+    isProblem(await stranger.request({ method: 'DELETE', url }), 404, 'not_found');
+    isProblem(await gap(stranger, { kind: 'role-profile', id: profile.id }), 404, 'not_found');
+
+    const result = json<{ gap: Body }>(await gap(learner, { kind: 'role-profile', id: profile.id })).gap;
+    assert.equal(result.target.label, 'Backend developer');
+    // python covered (2), teamwork missing (1)
+    assert.equal(result.coveragePercent, 66.7);
+
+    const same = await learner.request({ method: 'PATCH', url, payload: { name: 'Backend developer' } });
+    assert.equal(same.statusCode, 200, same.body);
+    const renamed = await learner.request({
+      method: 'PATCH',
+      url,
+      payload: { name: 'API developer', description: 'REST' },
+    });
+    assert.equal(json<{ roleProfile: Body }>(renamed).roleProfile.name, 'API developer');
+    isProblem(
+      await learner.request({ method: 'PATCH', url, payload: { public: true } }),
+      422,
+      'validation_failed',
+    );
+    isProblem(
+      await learner.request({
+        method: 'PATCH',
+        url,
+        payload: {
+          skills: [
+            { uri: ESCO.python, importance: 'essential' },
+            { uri: ESCO.python, importance: 'optional' },
+          ],
+        },
+      }),
+      422,
+      'validation_failed',
+    );
+    const updates = await ctx.deps.database.db
+      .selectFrom('audit_events')
+      .select('data')
+      .where('type', '=', 'role_profile.updated')
+      .where('subject_id', '=', profile.id)
+      .execute();
+    assert.deepEqual(
+      updates.map((event) => (event.data as { fields: string[] }).fields),
+      [['description', 'name']],
+      'an unchanged PATCH records nothing',
+    );
+    assert.equal((await learner.request({ method: 'DELETE', url })).statusCode, 204);
+    isProblem(await learner.request({ method: 'GET', url }), 404, 'not_found');
+    isProblem(
+      await learner.request({ method: 'GET', url: '/api/v1/me/role-profiles/not-a-uuid' }),
+      400,
+      'invalid_request',
+    );
+    isProblem(
+      await ctx.app.inject({ method: 'GET', url: '/api/v1/me/role-profiles' }),
+      401,
+      'unauthenticated',
+    );
+  });
+
+  test('organisation: skills:manage writes, members read, outsiders get 404, public ones are gap targets', async () => {
+    const base = `/api/v1/orgs/${slug}/role-profiles`;
+    const created = await owner.request({
+      method: 'POST',
+      url: base,
+      payload: { name: 'Data analyst', skills },
+    });
+    assert.equal(created.statusCode, 201, created.body);
+    const privateProfile = json<{ roleProfile: Body }>(created).roleProfile;
+    assert.deepEqual(privateProfile.owner, { type: 'organisation', slug });
+    const publicProfile = json<{ roleProfile: Body }>(
+      await owner.request({
+        method: 'POST',
+        url: base,
+        payload: { name: 'Open role', public: true, skills },
+      }),
+    ).roleProfile;
+    assert.equal(publicProfile.public, true);
+
+    const viewer = await memberWithRole(ctx, slug, 'viewer');
+    const seen = json<{ roleProfiles: Body[] }>(await viewer.request({ method: 'GET', url: base }));
+    assert.equal(seen.roleProfiles.length, 2);
+    isProblem(
+      await viewer.request({ method: 'POST', url: base, payload: { name: 'No', skills } }),
+      403,
+      'forbidden',
+    );
+    isProblem(await stranger.request({ method: 'GET', url: base }), 404, 'not_found');
+    isProblem(
+      await stranger.request({ method: 'GET', url: `${base}/${privateProfile.id}` }),
+      404,
+      'not_found',
+    );
+    // Another organisation's profile through this organisation's path is 404 too.
+    const other = await createOrganisation(ctx, { prefix: 'profile-other' });
+    isProblem(
+      await other.owner.request({
+        method: 'GET',
+        url: `/api/v1/orgs/${other.slug}/role-profiles/${privateProfile.id}`,
+      }),
+      404,
+      'not_found',
+    );
+
+    isProblem(await gap(learner, { kind: 'role-profile', id: privateProfile.id }), 404, 'not_found');
+    const open = await gap(learner, { kind: 'role-profile', id: publicProfile.id });
+    assert.equal(open.statusCode, 200, open.body);
+    const asMember = await gap(viewer, { kind: 'role-profile', id: privateProfile.id });
+    assert.equal(asMember.statusCode, 200, asMember.body);
+    assert.equal(json<{ gap: Body }>(asMember).gap.coveragePercent, 0);
+
+    isProblem(
+      await owner.request({
+        method: 'POST',
+        url: base,
+        payload: { name: 'Bad', skills: [{ uri: 'urn:x:unknown', importance: 'essential' }] },
+      }),
+      422,
+      'validation_failed',
+    );
+    assert.equal(
+      (await owner.request({ method: 'DELETE', url: `${base}/${publicProfile.id}` })).statusCode,
+      204,
+    );
+  });
+});
+
+describe('service with fake ports', () => {
+  const requests: PathRequest[] = [];
+  let extraction: SkillExtraction;
+  const path: LearningPath = {
+    status: 'partial',
+    objective: 'hours',
+    steps: [],
+    covered: [],
+    uncovered: [],
+    totals: { cost: 0, currency: null, hours: 0, count: 0 },
+    solver: { method: 'greedy', optimal: false, timedOut: false, candidatesConsidered: 0, timeMs: 1 },
+  };
+  const service = () => {
+    const services = ctx.deps.services;
+    return createSkillProfileService({
+      db: ctx.deps.database.db,
+      clock: ctx.clock,
+      ids: ctx.deps.ids,
+      audit: services.audit,
+      organisations: services.organisations,
+      accounts: services.accounts,
+      credentials: services.credentials,
+      catalogue: services.catalogue,
+      skills: services.skills,
+      extraction: {
+        extractSkills: async () => extraction,
+        readDocumentText: async ({ content }) => content.toString('utf8'),
+      },
+      learningPath: {
+        recommendPath: async ({ request }) => {
+          requests.push(request);
+          return path;
+        },
+      },
+    });
+  };
+  const extracted = (uri: string, confidence: number) => ({
+    uri,
+    framework: 'esco',
+    label: uri,
+    type: 'skill' as const,
+    confidence,
+    score: confidence,
+    spans: [],
+  });
+
+  test('text targets go through the extractor; the path gets the gap, weights and held series', async () => {
+    extraction = {
+      skills: [
+        extracted(ESCO.python, 0.9),
+        extracted(ESCO.machineLearning, 0.8),
+        extracted(ESCO.teamwork, 0.2),
+      ],
+      sentenceCount: 2,
+      characterCount: 80,
+      method: 'lexical',
+      truncated: false,
+    };
+    const learnerActor = { kind: 'system', reason: 'test' } as const;
+    const result = await service().recommendPath({
+      actor: learnerActor,
+      userId: learner.userId,
+      target: { kind: 'text', text: 'We need Python, machine learning and teamwork.' },
+      objective: 'hours',
+      budget: { maxHours: 40 },
+    });
+    assert.equal(result.path, path);
+    assert.deepEqual(result.gap.extraction, { method: 'lexical', truncated: false, sentenceCount: 2 });
+    assert.deepEqual(requests.at(-1), {
+      gap: [
+        { uri: ESCO.machineLearning, label: ESCO.machineLearning, weight: 2 },
+        { uri: ESCO.teamwork, label: ESCO.teamwork, weight: 1 },
+      ],
+      heldSeriesIds: [pythonSeries],
+      objective: 'hours',
+      budget: { maxHours: 40 },
+    });
+    assert.ok(
+      !requests.at(-1)?.heldSeriesIds.includes(mlSeries),
+      'an expired credential meets no prerequisite',
+    );
+
+    extraction = { ...extraction, skills: [] };
+    await assert.rejects(
+      service().analyseGap({
+        actor: learnerActor,
+        userId: learner.userId,
+        target: { kind: 'text', text: 'Lorem ipsum.' },
+      }),
+      { code: 'target_has_no_skills' },
+    );
+    await assert.rejects(
+      service().recommendPath({
+        actor: learnerActor,
+        userId: learner.userId,
+        target: { kind: 'skills', uris: [ESCO.python] },
+        objective: 'cost',
+        budget: { maxCost: 10 },
+      }),
+      { code: 'validation_failed' },
+    );
+    // A learner is named only by the system or a platform admin; to anyone else another learner is 404.
+    await assert.rejects(
+      service().getProfile({
+        actor: {
+          kind: 'user',
+          userId: stranger.userId,
+          isPlatformAdmin: false,
+          emailVerified: true,
+          sessionId: null,
+        },
+        userId: learner.userId,
+      }),
+      { code: 'not_found' },
+    );
+  });
+});
+
+describe('through the real extractor and optimiser', () => {
+  test('POST /me/gap with a job text and POST /me/path answer through the wired services', async () => {
+    const text = await gap(learner, {
+      kind: 'text',
+      text: 'We are hiring a data scientist. You program in Python and apply machine learning to our data.',
+    });
+    assert.equal(text.statusCode, 200, text.body);
+    const textGap = json<{ gap: Body }>(text).gap;
+    assert.equal(textGap.target.kind, 'text');
+    assert.ok(textGap.extraction.sentenceCount >= 1);
+    assert.ok(
+      textGap.skills.some((s: Body) => s.uri === ESCO.python && s.coverage === 'covered'),
+      JSON.stringify(textGap.skills.map((s: Body) => s.uri)),
+    );
+
+    const response = await learner.request({
+      method: 'POST',
+      url: '/api/v1/me/path',
+      payload: {
+        target: { kind: 'occupation', uri: ESCO.dataScientist },
+        objective: 'hours',
+        filters: { minQuality: 0 },
+        budget: { maxCost: 1000, currency: 'EUR' },
+      },
+    });
+    assert.equal(response.statusCode, 200, response.body);
+    const body = json<{ gap: Body; path: Body }>(response);
+    assert.equal(body.gap.coveragePercent, 80);
+    assert.equal(body.path.objective, 'hours');
+    // Machine learning is only partly covered (expired), so the path must deal with it: covered or explained.
+    const handled = [...body.path.covered, ...body.path.uncovered.map((u: Body) => u.uri)];
+    assert.ok(handled.includes(ESCO.machineLearning), response.body);
+    assert.ok(!handled.includes(ESCO.python), 'a covered skill is not part of the path');
+
+    isProblem(
+      await learner.request({
+        method: 'POST',
+        url: '/api/v1/me/path',
+        payload: { target: { kind: 'occupation', uri: ESCO.dataScientist }, objective: 'speed' },
+      }),
+      422,
+      'validation_failed',
+    );
+    isProblem(
+      await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/me/path',
+        payload: { target: { kind: 'occupation', uri: ESCO.dataScientist }, objective: 'cost' },
+      }),
+      401,
+      'unauthenticated',
+    );
+  });
+});
+
+describe('pages', () => {
+  test('/me/skills and /me/path: sign-in page when signed out, profile, gap and forms when signed in', async () => {
+    const signedOut = await ctx.app.inject({ method: 'GET', url: '/me/skills' });
+    assert.equal(signedOut.statusCode, 200);
+    assert.match(signedOut.body, /Sign in to Credstack/);
+    assert.equal(signedOut.headers['cache-control'], 'no-store');
+
+    const mine = await learner.request({ method: 'GET', url: '/me/skills' });
+    assert.equal(mine.statusCode, 200, mine.body);
+    assert.match(String(mine.headers['content-type']), /^text\/html/);
+    assert.match(mine.body, /<h1>My skills<\/h1>/);
+    assert.match(mine.body, /Python \(computer programming\)/);
+    assert.match(mine.body, /<label for="occupation">/);
+    assert.match(mine.body, /<label for="text">/);
+
+    const withGap = await learner.request({
+      method: 'GET',
+      url: `/me/skills?occupation=${encodeURIComponent(ESCO.dataScientist)}`,
+    });
+    assert.equal(withGap.statusCode, 200, withGap.body);
+    assert.match(withGap.body, /Coverage: <strong>80%<\/strong>/);
+    assert.match(withGap.body, /only an expired credential/);
+
+    const unknown = await learner.request({
+      method: 'GET',
+      url: `/me/skills?occupation=${encodeURIComponent('http://x.test/<script>')}`,
+    });
+    assert.equal(unknown.statusCode, 200, 'problems are shown in the page, next to the form');
+    assert.match(unknown.body, /role="alert"><h2>Not found<\/h2><p>Occupation not found/);
+    assert.doesNotMatch(unknown.body, /<script>/);
+
+    const pathForm = await learner.request({ method: 'GET', url: '/me/path' });
+    assert.equal(pathForm.statusCode, 200, pathForm.body);
+    assert.match(pathForm.body, /<label for="objective">/);
+    assert.match(pathForm.body, /<label for="maxCost">/);
+    const badBudget = await learner.request({
+      method: 'GET',
+      url: `/me/path?occupation=${encodeURIComponent(ESCO.dataScientist)}&maxHours=lots`,
+    });
+    assert.match(badBudget.body, /role="alert"/);
+    assert.match(badBudget.body, /maxHours must be a number/);
+    assert.match((await ctx.app.inject({ method: 'GET', url: '/me/path' })).body, /Sign in to Credstack/);
+  });
+});
+
+describe('CLI', () => {
+  test('credstack path: a target that is neither a file nor a URI is a readable error, exit 1', async () => {
+    const result = await runCli(
+      ['path', '--learner', 'lea@example.test', '--target', 'no-such-job-post.pdf'],
+      {
+        env: cliEnv(tempDataDir()),
+      },
+    );
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /no-such-job-post\.pdf is neither a readable file nor an occupation URI/);
+    assert.equal(result.stdout, '');
+  });
+});
