@@ -27,15 +27,23 @@ let failed = false;
 const totals = { pass: 0, fail: 0, skipped: 0 };
 const reportDir = mkdtempSync(join(tmpdir(), 'credstack-test-'));
 // The CLI tests run the `credstack` command in a fresh DATA_DIR on the embedded database whatever TEST_DB
-// says (see test/cli/cli-helpers.ts): on the PostgreSQL pass they would only repeat the PGlite pass.
-const isCliTest = (file) => file.split(/[\\/]/).slice(-3, -1).join('/') === 'test/cli';
+// says (see test/cli/cli-helpers.ts): on the PostgreSQL pass they would only repeat the PGlite pass. The
+// browser tests (test/browser/) check pages in Chromium, which no database changes: they run once too.
+const folderOf = (file) => file.split(/[\\/]/).slice(-3, -1).join('/');
+const isBrowserTest = (file) => folderOf(file) === 'test/browser';
+const isOncePerRun = (file) => isBrowserTest(file) || (args.length === 0 && folderOf(file) === 'test/cli');
+const browserFiles = files.filter(isBrowserTest);
 for (const database of databases) {
   const tapFile = join(reportDir, `${database}.tap`);
-  const runFiles = database === 'postgres' && args.length === 0 ? files.filter((f) => !isCliTest(f)) : files;
+  const runFiles = database === 'postgres' ? files.filter((f) => !isOncePerRun(f)) : files;
   console.log(`\n# ===== test suite on ${database} (${runFiles.length} files) =====`);
   if (runFiles.length < files.length) {
-    console.log(`# ${files.length - runFiles.length} CLI test files ran on the embedded database above only`);
+    console.log(
+      `# ${files.length - runFiles.length} CLI and browser test files ran on the embedded database above only`,
+    );
   }
+  // `node --test` with no file runs every test it can find: never that.
+  if (runFiles.length === 0) continue;
   const result = spawnSync(
     process.execPath,
     [
@@ -68,5 +76,12 @@ for (const database of databases) {
   }
 }
 // One plain closing line across both databases, for people and CI logs alike.
-console.log(`\ntests: ${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const browserNote =
+  browserFiles.length === 0
+    ? ''
+    : existsSync(chromium)
+      ? ` (${browserFiles.length} browser test file(s) ran once, on PGlite, in Chromium)`
+      : ` (browser tests SKIPPED: no Chromium at ${chromium})`;
+console.log(`\ntests: ${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped${browserNote}`);
 process.exit(failed || totals.pass === 0 ? 1 : 0);

@@ -11,13 +11,13 @@ export function escapeHtml(value: string): string {
 export function page(title: string, body: string, head = ''): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · Credstack</title>${head}
+<title>${escapeHtml(title === 'Credstack' ? title : `${title} · Credstack`)}</title>${head}
 <style>
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.5}
 h1{font-size:1.6rem}a{color:#0b57d0}label{display:block;margin:.8rem 0 .3rem;font-weight:600}
-input{font:inherit;padding:.5rem;width:100%;box-sizing:border-box;border:1px solid #555;border-radius:4px}
+input,select,textarea{font:inherit;padding:.5rem;width:100%;box-sizing:border-box;border:1px solid #555;border-radius:4px}
 button{font:inherit;margin-top:1rem;padding:.6rem 1.2rem;background:#0b57d0;color:#fff;border:0;border-radius:4px;cursor:pointer}
-button:focus,input:focus,a:focus{outline:3px solid #f9a825;outline-offset:2px}
+:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px}
 .ok{border-left:4px solid #1b7a3a;padding-left:1rem}.error{border-left:4px solid #b3261e;padding-left:1rem}
 .unknown{border-left:4px solid #8a6d00;padding-left:1rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}
 dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}ol.steps{padding-left:1.2rem}ol.steps li{margin:.4rem 0}

@@ -162,7 +162,7 @@ function targetFields(query: PageParams): string {
   return `<label for="occupation">Occupation URI (ESCO or O*NET)</label>
 <input id="occupation" name="occupation" type="url" value="${escapeHtml(query.occupation ?? '')}" placeholder="http://data.europa.eu/esco/occupation/…">
 <label for="text">Or paste a job text</label>
-<textarea id="text" name="text" rows="8" style="width:100%;font:inherit">${escapeHtml(query.text ?? '')}</textarea>`;
+<textarea id="text" name="text" rows="8">${escapeHtml(query.text ?? '')}</textarea>`;
 }
 
 function pathFields(query: PageParams): string {
@@ -172,7 +172,7 @@ function pathFields(query: PageParams): string {
   const input = (name: keyof PageParams, label: string, extra = '') =>
     `<label for="${name}">${label}</label><input id="${name}" name="${name}" value="${escapeHtml(query[name] ?? '')}"${extra}>`;
   return `<label for="objective">Minimise</label>
-<select id="objective" name="objective" style="font:inherit;padding:.5rem">${option('cost', 'Cost')}${option('hours', 'Hours')}${option('count', 'Number of credentials')}</select>
+<select id="objective" name="objective">${option('cost', 'Cost')}${option('hours', 'Hours')}${option('count', 'Number of credentials')}</select>
 ${input('maxCost', 'Budget: most cost', ' inputmode="decimal"')}
 ${input('currency', 'Currency (ISO 4217, e.g. EUR)', ' maxlength="3"')}
 ${input('maxHours', 'Budget: most hours', ' inputmode="decimal"')}
