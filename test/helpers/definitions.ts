@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { definitionFilterColumns } from '../../src/modules/catalogue/catalogue.service.ts';
 import type { DefinitionContent, DefinitionStatus } from '../../src/modules/catalogue/definition.model.ts';
 import type { TestContext } from './app.ts';
 
@@ -48,7 +49,8 @@ export interface InsertedDefinition {
 
 /**
  * Writes a definition row straight into the database, for tests of modules that need one (assessments,
- * portfolio, issuance) without going through the catalogue's lifecycle.
+ * portfolio, issuance, skill profile) without going through the catalogue's lifecycle; the filter columns
+ * (skills, cost, hours, …) are computed from the content exactly as the catalogue does.
  */
 export async function insertDefinition(
   ctx: TestContext,
@@ -75,12 +77,10 @@ export async function insertDefinition(
       organisation_id: options.organisationId,
       source: 'own',
       status,
-      title: content.title,
       content: JSON.stringify(content),
       provider_name: 'Test organisation',
-      hours: content.workload?.hours ?? null,
-      assessment_type: content.assessment?.type ?? null,
-      languages: content.languages ?? [],
+      // The columns the catalogue computes (skill_uris included, so the alignment trigger sees them).
+      ...definitionFilterColumns(content, 'Test organisation'),
       created_by_type: 'system',
       created_at: now,
       updated_at: now,

@@ -169,6 +169,27 @@ describe('learning path over the catalogue', () => {
     assert.deepEqual(await read(), []);
   });
 
+  it('keeps per skill the entries covering more of the gap first, and leaves out what alone breaks the budget', async () => {
+    await insert('cap-a-cheap', { skills: [SKILL('cap-a')], cost: 1, hours: 50 });
+    await insert('cap-b-cheap', { skills: [SKILL('cap-b')], cost: 1 });
+    await insert('cap-both', { skills: [SKILL('cap-a'), SKILL('cap-b')], cost: 90 });
+    await insert('cap-a-short', { skills: [SKILL('cap-a')], cost: 5, hours: 4 });
+    const titles = async (options: { objective: 'count' | 'cost'; maxHours?: number }) =>
+      (
+        await ctx.deps.services.catalogue.findPathCandidates({
+          skillUris: options.maxHours === undefined ? [SKILL('cap-a'), SKILL('cap-b')] : [SKILL('cap-a')],
+          objective: options.objective,
+          budget: options.maxHours === undefined ? undefined : { maxHours: options.maxHours },
+          perSkill: 1,
+        })
+      ).map((candidate) => candidate.title);
+    // The cheapest entry of each skill would fill a cap of one; the one covering both skills comes first.
+    assert.deepEqual(await titles({ objective: 'count' }), ['Path cap-both v1']);
+    assert.deepEqual(await titles({ objective: 'cost' }), ['Path cap-both v1']);
+    // Cheapest for cap-a alone is 50 hours long: under a 10-hour budget the next cheapest that fits is kept.
+    assert.deepEqual(await titles({ objective: 'cost', maxHours: 10 }), ['Path cap-a-short v1']);
+  });
+
   it('refuses a malformed request with a validation error', async () => {
     await assert.rejects(
       ctx.deps.services.learningPath.recommendPath({

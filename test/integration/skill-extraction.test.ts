@@ -5,6 +5,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { systemActor } from '../../src/core/actor.ts';
 import type { ExtractedSkill, SkillReranker } from '../../src/modules/skill-extraction/extraction.model.ts';
 import { createSkillExtractionService } from '../../src/modules/skill-extraction/skill-extraction.service.ts';
+import { createSkillsService } from '../../src/modules/skills/skills.service.ts';
 import { buildTestApp, json, type TestContext } from '../helpers/app.ts';
 import { apiToken, createOrganisation, problem, withToken } from '../helpers/credentials.ts';
 import type { Session } from '../helpers/factories.ts';
@@ -201,6 +202,31 @@ describe('re-ranker port', () => {
       assert.equal(result.method, 'lexical');
       assert.deepEqual(result.skills, plain.skills);
     }
+  });
+
+  test('the skills fingerprint: own writes at once, other processes’ within the check interval', async () => {
+    const services = ctx.deps.services;
+    let now = 0;
+    const shared = {
+      db: ctx.deps.database.db,
+      clock: ctx.clock,
+      ids: ctx.deps.ids,
+      audit: services.audit,
+      organisations: services.organisations,
+      config: ctx.deps.config,
+    };
+    const skills = createSkillsService({ ...shared, versionCheckIntervalMs: 5000, monotonicNow: () => now });
+    // Another process (the CLI importing) shares the database, not the in-process revision.
+    const otherProcess = createSkillsService(shared);
+    const first = await skills.skillsIndexVersion();
+    await otherProcess.createOrgSkill({ actor: user, slug, label: 'fingerprint one' });
+    now = 4999;
+    assert.equal(await skills.skillsIndexVersion(), first, 'no table read inside the interval');
+    now = 5000;
+    const second = await skills.skillsIndexVersion();
+    assert.notEqual(second, first);
+    await skills.createOrgSkill({ actor: user, slug, label: 'fingerprint two' });
+    assert.notEqual(await skills.skillsIndexVersion(), second, 'its own write shows at once');
   });
 
   test('the cached index is rebuilt when the skills change', async () => {

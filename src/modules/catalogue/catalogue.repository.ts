@@ -84,9 +84,14 @@ export interface PathCandidateFilter {
   /** Upper-case ISO 4217: only entries priced in it (or free). */
   currency?: string;
   requireHours?: boolean;
-  /** Cheapest or shortest first (unknown last). */
+  /** Entries that alone exceed a budget can never be on a path within it. */
+  maxCost?: number;
+  maxHours?: number;
+  /** Within a skill, after the entries covering more of the gap: cheapest or shortest first (unknown last). */
   order: 'cost' | 'hours';
   perSkill: number;
+  /** Entries per skill, in the measure's order, among which coverage is counted (at least `perSkill`). */
+  window: number;
 }
 
 const qualified = COLUMNS.map((column) => `${CD}.${column}` as const);
@@ -228,6 +233,11 @@ export function createCatalogueRepository() {
     findById: (db: Db, id: string) =>
       db.selectFrom(CD).select(COLUMNS).where('id', '=', id).executeTakeFirst(),
 
+    findByIds: (db: Db, ids: string[]) =>
+      ids.length === 0
+        ? Promise.resolve([])
+        : db.selectFrom(CD).select(COLUMNS).where('id', 'in', ids).execute(),
+
     /** A version the public may see (published, or retired: earned credentials still point at it). */
     findPublicDefinition: (db: Db, id: string) =>
       db
@@ -356,10 +366,12 @@ export function createCatalogueRepository() {
     },
 
     /**
-     * Learning-path candidates: for each skill, the first `perSkill` published entries aligned to it that
-     * pass the filters, cheapest (or shortest) first. Each per-skill subquery is one short range of the narrow
-     * `credential_skill_alignments` index (migration 0012), however common the skill; the wide rows are then
-     * read by primary key, once each.
+     * Learning-path candidates: for each gap skill the first `perSkill` published entries aligned to it that
+     * pass the filters, those covering more of the gap's skills first, then cheapest (or shortest), then by
+     * id. Counting every entry's coverage would read every aligned row of the gap (100,000–400,000 rows at
+     * 1.85 M entries, over 200 ms), so coverage is counted within a window: the first `window` entries of
+     * each skill in the measure's order, each one short range of the narrow `credential_skill_alignments`
+     * index (migration 0012). The wide rows are then read by primary key, once each.
      */
     findPathCandidateRows: async (db: Db, filter: PathCandidateFilter): Promise<PathCandidateRow[]> => {
       if (filter.skillUris.length === 0) return [];
@@ -379,15 +391,27 @@ export function createCatalogueRepository() {
       if (filter.currency !== undefined)
         conditions.push(sql`(cost_amount = 0 or cost_currency = ${filter.currency})`);
       if (filter.requireHours) conditions.push(sql`hours is not null`);
+      if (filter.maxCost !== undefined) conditions.push(sql`cost_amount <= ${filter.maxCost}`);
+      if (filter.maxHours !== undefined) conditions.push(sql`hours <= ${filter.maxHours}`);
       const where = sql.join(conditions, sql` and `);
-      const order = filter.order === 'hours' ? sql`hours, definition_id` : sql`cost_amount, definition_id`;
-      const perSkill = filter.skillUris.map(
+      const measure = filter.order === 'hours' ? sql`hours` : sql`cost_amount`;
+      const windows = filter.skillUris.map(
         (uri) =>
-          sql`(select definition_id from credential_skill_alignments where skill_uri = ${uri} and ${where} order by ${order} limit ${filter.perSkill})`,
+          sql`(select skill_uri, definition_id, ${measure} as measure from credential_skill_alignments
+            where skill_uri = ${uri} and ${where} order by ${measure}, definition_id limit ${filter.window})`,
       );
       const result = await sql<PathCandidateRow>`
+        with windows as (${sql.join(windows, sql` union all `)}),
+        counted as (
+          select skill_uri, definition_id, measure, count(*) over (partition by definition_id) as covers
+          from windows
+        ), ranked as (
+          select definition_id,
+            row_number() over (partition by skill_uri order by covers desc, measure, definition_id) as rank
+          from counted
+        )
         select ${sql.raw(PATH_COLUMNS)} from credential_definitions
-        where id in (${sql.join(perSkill, sql` union all `)}) and status = 'published'
+        where id in (select definition_id from ranked where rank <= ${filter.perSkill}) and status = 'published'
         order by id`.execute(db);
       return result.rows;
     },

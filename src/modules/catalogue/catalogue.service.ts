@@ -207,8 +207,8 @@ function skillUrisOf(content: DefinitionContent): string[] {
   return [...uris];
 }
 
-/** The filter and sort columns the catalogue reads, copied from the content. */
-function filterColumns(content: DefinitionContent, providerName: string) {
+/** The filter and sort columns the catalogue reads, copied from the content (test helpers reuse it). */
+export function definitionFilterColumns(content: DefinitionContent, providerName: string) {
   const skills = [
     ...(content.skills ?? []),
     ...(content.learningOutcomes ?? []).flatMap((o) => o.skills ?? []),
@@ -290,6 +290,11 @@ function asContent(row: { content: unknown }): DefinitionContent {
  */
 /** Aligned entries read per gap skill for a learning path, before the optimiser's own pruning. */
 export const PATH_CANDIDATES_PER_SKILL = 30;
+/**
+ * How far down each gap skill's list (cheapest or shortest first) an entry's coverage of the gap is counted:
+ * PATH_CANDIDATES_PER_SKILL times this. Counting over whole lists would read every aligned row of the gap.
+ */
+export const PATH_COVERAGE_WINDOW_FACTOR = 3;
 
 function prerequisiteIds(value: unknown): string[] {
   return Array.isArray(value)
@@ -467,7 +472,7 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
       conformance: JSON.stringify(reports.conformance),
       quality: JSON.stringify(reports.quality),
       quality_score: Math.round(reports.quality.score),
-      ...filterColumns(content, providerName),
+      ...definitionFilterColumns(content, providerName),
     };
   }
 
@@ -1202,7 +1207,25 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
   }): Promise<DefinitionRecord | null> {
     if (!isUuid(options.definitionId)) return null;
     const row = await repo.findById(options.trx ?? deps.db, options.definitionId);
-    if (!row) return null;
+    return row ? recordOf(row) : null;
+  }
+
+  /** Many versions in one read (any status), by id; ids that are no version are simply absent. */
+  async function getDefinitionRecords(options: {
+    definitionIds: readonly string[];
+    trx?: Db;
+  }): Promise<Map<string, DefinitionRecord>> {
+    const ids = [...new Set(options.definitionIds)].filter(isUuid);
+    const rows = await repo.findByIds(options.trx ?? deps.db, ids);
+    return new Map(rows.map((row) => [row.id, recordOf(row)]));
+  }
+
+  function recordOf(
+    row: Pick<
+      CredentialDefinitionRow,
+      'id' | 'series_id' | 'version' | 'organisation_id' | 'status' | 'source' | 'title' | 'content'
+    >,
+  ): DefinitionRecord {
     return {
       id: row.id,
       seriesId: row.series_id,
@@ -1243,7 +1266,8 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
 
   /**
    * Learning-path candidates (public, published entries only): per gap skill the first PATH_CANDIDATES_PER_SKILL
-   * entries aligned to it that pass the filters, in the objective's order, plus the published version of
+   * entries aligned to it that pass the filters and fit the budget alone, those covering more of the gap
+   * first, then in the objective's order, plus the published version of
    * every transitive prerequisite (unfiltered: the optimiser decides whether a filtered prerequisite makes
    * its dependants unusable). One query for the aligned entries, one per prerequisite level.
    */
@@ -1254,11 +1278,16 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
     budgetCurrency?: string;
     /** Orders the per-skill cap: shortest first for `hours`, else cheapest first; default `cost`. */
     objective?: PathObjective;
+    /** Entries that alone exceed it are not read (`maxCost` in `budgetCurrency`, and only with it). */
+    budget?: { maxCost?: number; maxHours?: number };
+    /** Entries kept per gap skill; PATH_CANDIDATES_PER_SKILL by default. */
+    perSkill?: number;
     trx?: Db;
   }): Promise<PathCandidate[]> {
     const db = options.trx ?? deps.db;
     const objective = options.objective ?? 'cost';
     const filters = options.filters ?? {};
+    const perSkill = options.perSkill ?? PATH_CANDIDATES_PER_SKILL;
     const rows = await repo.findPathCandidateRows(db, {
       skillUris: [...new Set(options.skillUris)].sort(),
       minQuality: filters.minQuality,
@@ -1267,9 +1296,12 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
       sources: filters.sources,
       requireCost: objective === 'cost' || options.budgetCurrency !== undefined,
       currency: options.budgetCurrency?.toUpperCase(),
-      requireHours: objective === 'hours',
+      requireHours: objective === 'hours' || options.budget?.maxHours !== undefined,
+      maxCost: options.budgetCurrency !== undefined ? options.budget?.maxCost : undefined,
+      maxHours: options.budget?.maxHours,
       order: objective === 'hours' ? 'hours' : 'cost',
-      perSkill: PATH_CANDIDATES_PER_SKILL,
+      perSkill,
+      window: perSkill * PATH_COVERAGE_WINDOW_FACTOR,
     });
     const found = new Map(rows.map((row) => [row.series_id, row]));
     let wanted = prerequisitesOf(rows).filter((series) => !found.has(series));
@@ -1317,6 +1349,7 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
     findPathCandidates,
     importCatalogue,
     getDefinitionRecord: lookup.getDefinitionRecord,
+    getDefinitionRecords,
     achievementFor,
     definitionUrl,
   };

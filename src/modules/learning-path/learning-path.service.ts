@@ -68,6 +68,7 @@ export function createLearningPathService(deps: LearningPathServiceDeps) {
             filters: request.filters,
             budgetCurrency: costMatters ? request.budget?.currency : undefined,
             objective: request.objective,
+            budget: request.budget,
             trx: options.trx,
           });
     return planLearningPath({ request, candidates });

@@ -34,8 +34,10 @@ interface CachedIndex {
 /**
  * Skill extraction over the skills in the database: ESCO, O*NET and an organisation's own skills. The
  * index is built lazily on first use (a few seconds for the full frameworks) and rebuilt when the skills
- * table changes (an import, an organisation skill added); a cheap count + last-change query checks that on
- * every call. Nothing is written: extraction changes no state and records no audit event.
+ * table changes (an import, an organisation skill added). The skills service's fingerprint tells: it changes
+ * at once with that service's own writes and within five seconds with another process's (the CLI
+ * importing), so a call costs no database read most of the time. Nothing is written: extraction changes no
+ * state and records no audit event.
  */
 export function createSkillExtractionService(deps: SkillExtractionServiceDeps) {
   const cache = new Map<string, CachedIndex>();

@@ -45,7 +45,7 @@ describe('credentialState', () => {
 });
 
 describe('alignmentsOf', () => {
-  test('reads achievement and result alignments, skips malformed ones, decodes a vc+jwt', () => {
+  test('reads achievement, result-description and result alignments, skips malformed ones, decodes a vc+jwt', () => {
     const document = {
       credentialSubject: {
         achievement: {
@@ -55,13 +55,33 @@ describe('alignmentsOf', () => {
             { targetName: 'no url' },
             'junk',
           ],
+          resultDescription: [
+            { id: 'urn:r:1', alignment: [{ targetUrl: 'http://esco/c', targetName: 'C' }] },
+            {
+              id: 'urn:r:2',
+              alignment: [{ targetUrl: 'https://academy.example/d', targetCode: 'http://case/d' }],
+            },
+          ],
         },
-        result: [{ alignment: [{ targetUrl: 'http://esco/b' }, { targetUrl: 'http://esco/a' }] }],
+        result: [
+          {
+            alignment: [
+              { targetUrl: 'http://esco/b' },
+              { targetUrl: 'http://esco/a' },
+              { targetName: 'E', targetCode: 'http://case/e' },
+              { targetUrl: 'http://esco/f', targetCode: 'F-12' },
+            ],
+          },
+        ],
       },
     };
     assert.deepEqual(alignmentsOf(document), [
-      { uri: 'http://esco/a', label: 'A' },
-      { uri: 'http://esco/b', label: null },
+      { uris: ['http://esco/a'], label: 'A' },
+      { uris: ['http://esco/c'], label: 'C' },
+      { uris: ['https://academy.example/d', 'http://case/d'], label: null },
+      { uris: ['http://esco/b'], label: null },
+      { uris: ['http://case/e'], label: 'E' },
+      { uris: ['http://esco/f'], label: null },
     ]);
     const jwt = `e30.${Buffer.from(JSON.stringify(document)).toString('base64url')}.sig`;
     assert.deepEqual(alignmentsOf(credentialPayload(jwt)), alignmentsOf(document));

@@ -86,35 +86,54 @@ export function credentialPayload(
   }
 }
 
+const URI_SHAPE = /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/;
+
+/** One alignment of a credential: the URIs that may name the skill, and a fallback label. */
+export interface CredentialAlignment {
+  /** `targetUrl` then `targetCode`, each kept only if it is a URI; the caller prefers one it knows. */
+  uris: string[];
+  label: string | null;
+}
+
 /**
- * Skill URIs an OB 3.0 credential aligns to: `credentialSubject.achievement.alignment[].targetUrl` and its
- * results' `alignment[].targetUrl`, with the `targetName` as a fallback label. Anything malformed is skipped.
+ * The skills an OB 3.0 credential aligns to: `credentialSubject.achievement.alignment[]`, the achievement's
+ * `resultDescription[].alignment[]` (what its results assess) and the subject's `result[].alignment[]`
+ * (what the learner's results achieved). Each alignment's `targetUrl` and, where it is a URI too, its
+ * `targetCode` (frameworks such as CASE put the skill's URI there and a web page in `targetUrl`), with the
+ * `targetName` as a fallback label. Anything malformed is skipped; the same URIs are listed once.
  */
-export function alignmentsOf(
-  credential: Record<string, unknown> | null,
-): Array<{ uri: string; label: string | null }> {
+export function alignmentsOf(credential: Record<string, unknown> | null): CredentialAlignment[] {
   if (!credential) return [];
-  const found = new Map<string, string | null>();
+  const found = new Map<string, CredentialAlignment>();
   const collect = (alignments: JsonValue) => {
     for (const alignment of asArray(alignments)) {
-      if (!isObject(alignment) || typeof alignment.targetUrl !== 'string') continue;
-      const uri = alignment.targetUrl.trim();
-      if (!/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(uri) || uri.length > 2000) continue;
-      if (!found.has(uri) || found.get(uri) === null) {
-        found.set(uri, typeof alignment.targetName === 'string' ? alignment.targetName : null);
-      }
+      if (!isObject(alignment)) continue;
+      const uris = [alignment.targetUrl, alignment.targetCode]
+        .filter((value): value is string => typeof value === 'string')
+        .map((value) => value.trim())
+        .filter((uri) => URI_SHAPE.test(uri) && uri.length <= 2000);
+      if (uris.length === 0) continue;
+      const key = [...new Set(uris)].join(' ');
+      const label = typeof alignment.targetName === 'string' ? alignment.targetName : null;
+      const known = found.get(key);
+      if (!known) found.set(key, { uris: [...new Set(uris)], label });
+      else if (known.label === null) known.label = label;
     }
   };
   for (const subject of asArray(credential.credentialSubject)) {
     if (!isObject(subject)) continue;
     for (const achievement of asArray(subject.achievement)) {
-      if (isObject(achievement)) collect(achievement.alignment);
+      if (!isObject(achievement)) continue;
+      collect(achievement.alignment);
+      for (const description of asArray(achievement.resultDescription)) {
+        if (isObject(description)) collect(description.alignment);
+      }
     }
     for (const result of asArray(subject.result)) {
       if (isObject(result)) collect(result.alignment);
     }
   }
-  return [...found].map(([uri, label]) => ({ uri, label }));
+  return [...found.values()];
 }
 
 /** A skill the target asks for. */

@@ -10,7 +10,6 @@ import {
   type SkillImportance,
 } from '../../db/tables/skill-profiles.ts';
 import type { AuditService } from '../audit/audit.service.ts';
-import type { DefinitionRecord } from '../catalogue/catalogue.ports.ts';
 import type { CatalogueService } from '../catalogue/catalogue.service.ts';
 import type { DefinitionContent } from '../catalogue/definition.model.ts';
 import type { CredentialsService } from '../credentials/credentials.service.ts';
@@ -47,7 +46,7 @@ export interface SkillProfileServiceDeps {
   organisations: Pick<OrganisationsService, 'requireAccess' | 'findOrganisationById'>;
   accounts: { findUserById(userId: string, trx?: Db): Promise<{ id: string } | undefined> };
   credentials: Pick<CredentialsService, 'listHeldCredentialsOf'>;
-  catalogue: Pick<CatalogueService, 'getDefinitionRecord'>;
+  catalogue: Pick<CatalogueService, 'getDefinitionRecords'>;
   skills: Pick<SkillsService, 'resolveSkills' | 'getOccupation' | 'relatedSkills'>;
   extraction: SkillExtractionPort;
   learningPath: LearningPathPort;
@@ -154,23 +153,47 @@ export function createSkillProfileService(deps: SkillProfileServiceDeps) {
 
   async function buildProfile(db: Db, userId: string): Promise<SkillProfile> {
     const now = clock.now();
-    const held = await deps.credentials.listHeldCredentialsOf({ userId, trx: db });
+    const held = (await deps.credentials.listHeldCredentialsOf({ userId, trx: db }))
+      .map((credential) => ({ credential, state: credentialState(credential.record, now) }))
+      .filter(
+        (entry): entry is typeof entry & { state: NonNullable<typeof entry.state> } => entry.state !== null,
+      );
+    // Every definition version in one read (re-awards and renewals share one).
+    const definitions = await deps.catalogue.getDefinitionRecords({
+      definitionIds: held.flatMap(({ credential }) => credential.record.definition_id ?? []),
+      trx: db,
+    });
+    const alignments = new Map(
+      held.map(({ credential }) => [
+        credential.record.id,
+        alignmentsOf(credentialPayload(credential.verifiableCredential)),
+      ]),
+    );
+    const declared = await repo.listDeclared(db, userId);
+    // One lookup for every URI that may name a skill: an alignment's targetCode is taken over its
+    // targetUrl only when the registry knows the code and not the URL.
+    const resolved = await skills.resolveSkills({
+      uris: [
+        ...new Set([
+          ...[...definitions.values()].flatMap((definition) =>
+            skillRefsOf(definition.content).map((r) => r.uri),
+          ),
+          ...[...alignments.values()].flat().flatMap((alignment) => alignment.uris),
+          ...declared.map((row) => row.skill_uri),
+        ]),
+      ],
+      trx: db,
+    });
     const sources = new Map<string, SkillSource[]>();
     const fallbackLabels = new Map<string, string>();
     const heldSeries = new Set<string>();
-    let credentialCount = 0;
-    // Re-awards and renewals share a definition version: read each once.
-    const definitions = new Map<string, DefinitionRecord | null>();
     const add = (uri: string, label: string | null, source: SkillSource) => {
       const list = sources.get(uri) ?? [];
       list.push(source);
       sources.set(uri, list);
       if (label && !fallbackLabels.has(uri)) fallbackLabels.set(uri, label);
     };
-    for (const credential of held) {
-      const state = credentialState(credential.record, now);
-      if (state === null) continue;
-      credentialCount++;
+    for (const { credential, state } of held) {
       const base = {
         kind: 'credential' as const,
         credentialId: credential.record.id,
@@ -181,11 +204,7 @@ export function createSkillProfileService(deps: SkillProfileServiceDeps) {
       };
       const seen = new Set<string>();
       const definitionId = credential.record.definition_id;
-      let definition = definitionId ? definitions.get(definitionId) : null;
-      if (definitionId && definition === undefined) {
-        definition = await deps.catalogue.getDefinitionRecord({ definitionId, trx: db });
-        definitions.set(definitionId, definition);
-      }
+      const definition = definitionId ? definitions.get(definitionId) : undefined;
       if (definition) {
         if (state === 'active') heldSeries.add(definition.seriesId);
         for (const ref of skillRefsOf(definition.content)) {
@@ -193,18 +212,19 @@ export function createSkillProfileService(deps: SkillProfileServiceDeps) {
           add(ref.uri, ref.label, { ...base, via: 'definition' });
         }
       }
-      // The signed document's own alignments (and its results') count too: the only source for credentials
-      // issued without a definition, and a complement for those with one.
-      for (const ref of alignmentsOf(credentialPayload(credential.verifiableCredential))) {
-        if (seen.has(ref.uri)) continue;
-        seen.add(ref.uri);
-        add(ref.uri, ref.label, { ...base, via: 'alignment' });
+      // The signed document's own alignments (the achievement's, its result descriptions' and the
+      // results') count too: the only source for credentials issued without a definition, and a complement
+      // for those with one.
+      for (const alignment of alignments.get(credential.record.id) ?? []) {
+        const uri = alignment.uris.find((candidate) => resolved.has(candidate)) ?? alignment.uris[0]!;
+        if (seen.has(uri)) continue;
+        seen.add(uri);
+        add(uri, alignment.label, { ...base, via: 'alignment' });
       }
     }
-    for (const declared of await repo.listDeclared(db, userId)) {
-      add(declared.skill_uri, null, { kind: 'declared', declaredAt: declared.created_at });
+    for (const row of declared) {
+      add(row.skill_uri, null, { kind: 'declared', declaredAt: row.created_at });
     }
-    const resolved = await skills.resolveSkills({ uris: [...sources.keys()], trx: db });
     const profileSkills: ProfileSkill[] = [...sources].map(([uri, list]) => ({
       uri,
       label: resolved.get(uri)?.label ?? fallbackLabels.get(uri) ?? uri,
@@ -218,7 +238,12 @@ export function createSkillProfileService(deps: SkillProfileServiceDeps) {
         a.label.localeCompare(b.label, 'en') ||
         a.uri.localeCompare(b.uri),
     );
-    return { userId, skills: profileSkills, heldSeriesIds: [...heldSeries].sort(), credentialCount };
+    return {
+      userId,
+      skills: profileSkills,
+      heldSeriesIds: [...heldSeries].sort(),
+      credentialCount: held.length,
+    };
   }
 
   /** The learner's skills: verified by credentials (active or expired) and self-declared (unverified). */

@@ -36,6 +36,10 @@ export interface SkillsServiceDeps {
   audit: AuditService;
   organisations: OrganisationsService;
   config: Config;
+  /** How long {@link skillsIndexVersion} trusts its last database check; default 5,000 ms. */
+  versionCheckIntervalMs?: number;
+  /** Monotonic milliseconds for that interval (tests pass a fake); default `performance.now`. */
+  monotonicNow?: () => number;
 }
 
 /** What other modules learn about a skill URI (see {@link resolveSkills}). */
@@ -875,9 +879,37 @@ export function createSkillsService(deps: SkillsServiceDeps) {
     }));
   }
 
-  /** A cheap fingerprint of the skills table (count + latest change): cached indexes compare it. */
+  // The index fingerprint. This service's own writes bump `revision` at once; the table's count and latest
+  // change (~20 ms at full ESCO + O*NET size) are read at most every `versionCheckIntervalMs`, so a change
+  // made by another process (the CLI importing) is seen within that interval.
+  let revision = 0;
+  let lastCheck: { at: number; version: string } | null = null;
+  const versionCheckIntervalMs = deps.versionCheckIntervalMs ?? 5000;
+  const monotonicNow = deps.monotonicNow ?? (() => performance.now());
+
+  function changesSkills<A extends unknown[], R>(write: (...args: A) => Promise<R>) {
+    return async (...args: A): Promise<R> => {
+      try {
+        return await write(...args);
+      } finally {
+        // After the write (and its transaction, when it owns one): an index built meanwhile is not trusted.
+        revision++;
+      }
+    };
+  }
+
+  /**
+   * A fingerprint of the skills table that changes at once with this service's writes and imports, and
+   * within `versionCheckIntervalMs` with anyone else's: cached extraction indexes compare it. Inside a
+   * transaction the table is read every time.
+   */
   async function skillsIndexVersion(options: { trx?: Db } = {}): Promise<string> {
-    return repo.skillsVersion(options.trx ?? deps.db);
+    if (options.trx) return `${await repo.skillsVersion(options.trx)}#${revision}`;
+    const now = monotonicNow();
+    if (lastCheck === null || now - lastCheck.at >= versionCheckIntervalMs) {
+      lastCheck = { at: now, version: await repo.skillsVersion(deps.db) };
+    }
+    return `${lastCheck.version}#${revision}`;
   }
 
   // Imports ---------------------------------------------------------------------------------------------
@@ -1087,18 +1119,18 @@ export function createSkillsService(deps: SkillsServiceDeps) {
     getOccupation,
     listOrgSkills,
     getOrgSkill,
-    createOrgSkill,
-    updateOrgSkill,
-    deleteOrgSkill,
-    setOrgSkillMappings,
-    seedDemoSkills,
+    createOrgSkill: changesSkills(createOrgSkill),
+    updateOrgSkill: changesSkills(updateOrgSkill),
+    deleteOrgSkill: changesSkills(deleteOrgSkill),
+    setOrgSkillMappings: changesSkills(setOrgSkillMappings),
+    seedDemoSkills: changesSkills(seedDemoSkills),
     resolveSkills,
     skillSignals,
     relatedSkills,
     listSkillsForIndex,
     skillsIndexVersion,
-    importEsco,
-    importOnet,
+    importEsco: changesSkills(importEsco),
+    importOnet: changesSkills(importOnet),
   };
 }
 
