@@ -731,6 +731,22 @@ describe('pages', () => {
     assert.match(badBudget.body, /role="alert"/);
     assert.match(badBudget.body, /maxHours must be a number/);
     assert.match((await ctx.app.inject({ method: 'GET', url: '/me/path' })).body, /Sign in to Credstack/);
+
+    // A role profile of the learner's own is offered as a target, and analysed by its id.
+    const created = await learner.request({
+      method: 'POST',
+      url: '/api/v1/me/role-profiles',
+      payload: { name: 'Page target', skills: [{ uri: ESCO.python, importance: 'essential' }] },
+    });
+    assert.equal(created.statusCode, 201, created.body);
+    const id = json<{ roleProfile: Body }>(created).roleProfile.id as string;
+    const offered = await learner.request({ method: 'GET', url: '/me/path' });
+    assert.match(offered.body, new RegExp(`<option value="${id}">Page target \\(mine\\)</option>`));
+    const analysed = await learner.request({ method: 'GET', url: `/me/skills?roleProfile=${id}` });
+    assert.match(analysed.body, /Coverage: <strong>100%<\/strong>/);
+    assert.match(analysed.body, new RegExp(`href="/me/path\\?roleProfile=${id}"`));
+    const removed = await learner.request({ method: 'DELETE', url: `/api/v1/me/role-profiles/${id}` });
+    assert.equal(removed.statusCode, 204, removed.body);
   });
 });
 

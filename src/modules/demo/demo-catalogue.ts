@@ -6,6 +6,7 @@ import type { DefinitionContent, SkillRef } from '../catalogue/definition.model.
 import type { CredentialsService } from '../credentials/credentials.service.ts';
 import type { RubricInput } from '../portfolio/portfolio.rubric.ts';
 import type { PortfolioService } from '../portfolio/portfolio.service.ts';
+import type { SkillProfileService } from '../skill-profile/skill-profile.service.ts';
 import type { SkillsService } from '../skills/skills.service.ts';
 
 /** The services the demo catalogue is written through: the same paths a person would take. */
@@ -18,6 +19,7 @@ export interface DemoCatalogueServices {
   assessments: Pick<AssessmentsService, 'updateSettings' | 'addItem'>;
   portfolio: Pick<PortfolioService, 'saveRubric'>;
   credentials: Pick<CredentialsService, 'issueForDefinition'>;
+  skillProfile: Pick<SkillProfileService, 'createRoleProfile'>;
 }
 
 export interface DemoCatalogueResult {
@@ -25,6 +27,8 @@ export interface DemoCatalogueResult {
   definitions: Array<{ id: string; title: string; status: string }>;
   externalEntries: number;
   awarded: Array<{ credentialId: string; title: string }>;
+  /** A public role profile to analyse a gap and a learning path against. */
+  roleProfile: { id: string; name: string };
 }
 
 const ACADEMY = { name: 'Demo Academy', url: 'https://demo-academy.example', country: 'ES' };
@@ -400,7 +404,34 @@ export async function seedDemoCatalogue(options: {
     idempotencyKey: 'demo:responsible-ai:learner',
   });
 
+  // A target for the learner's gap analysis and learning path out of the box (no ESCO import needed): the
+  // demo learner holds Responsible AI; two published credentials teach the rest but agent design and LLM
+  // evaluation (still a draft), which the path reports as not covered.
+  const roleProfile = await services.skillProfile.createRoleProfile({
+    actor,
+    scope: { kind: 'organisation', slug },
+    input: {
+      name: 'AI product engineer',
+      description:
+        'Builds language-model features into products: prompts, retrieval, evaluation and safety. Demo Academy uses it to plan training.',
+      public: true,
+      skills: [
+        ...pick(
+          'prompt engineering',
+          'retrieval-augmented generation',
+          'responsible AI',
+          'AI agent design',
+        ).map((skill) => ({ uri: skill.uri, importance: 'essential' as const })),
+        ...pick('vector databases', 'LLM evaluation').map((skill) => ({
+          uri: skill.uri,
+          importance: 'optional' as const,
+        })),
+      ],
+    },
+  });
+
   return {
+    roleProfile: { id: roleProfile.row.id, name: roleProfile.row.name },
     skills: seeded.created,
     definitions,
     externalEntries: imported.created,

@@ -216,5 +216,41 @@ describe('demo catalogue', () => {
     assert.equal(credential.definition_id, catalogue.definitions[2]!.id);
     assert.equal(credential.issued_via, 'external-result');
     assert.ok(credential.valid_until, 'validity comes from the definition (36 months)');
+
+    // The public role profile gives the learner a gap and a learning path with nothing imported: Responsible
+    // AI is covered by the award, the two other published credentials close most of the rest, and what no
+    // published credential teaches is reported as not covered.
+    const learnerRow = await ctx.deps.database.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', learner.email)
+      .executeTakeFirstOrThrow();
+    const learnerActor = {
+      kind: 'user' as const,
+      userId: learnerRow.id,
+      isPlatformAdmin: false,
+      emailVerified: true,
+      sessionId: null,
+    };
+    const targets = await services.skillProfile.listTargetRoleProfiles({ actor: learnerActor });
+    assert.deepEqual(targets, [{ id: catalogue.roleProfile.id, name: 'AI product engineer', mine: false }]);
+    const { gap, path } = await services.skillProfile.recommendPath({
+      actor: learnerActor,
+      target: { kind: 'role-profile', id: catalogue.roleProfile.id },
+      objective: 'cost',
+    });
+    assert.deepEqual(
+      gap.skills.filter((entry) => entry.coverage === 'covered').map((entry) => entry.label),
+      ['responsible AI'],
+    );
+    assert.deepEqual(path.steps.map((step) => step.candidate.title).sort(), [
+      'Prompt Engineering Foundations',
+      'Retrieval-Augmented Generation in Practice',
+    ]);
+    assert.deepEqual(path.uncovered.map((skill) => skill.label).sort(), [
+      'AI agent design',
+      'LLM evaluation',
+    ]);
+    assert.equal(path.status, 'partial');
   });
 });

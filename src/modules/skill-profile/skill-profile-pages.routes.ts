@@ -14,6 +14,7 @@ const PageQuery = {
   additionalProperties: false,
   properties: {
     occupation: { type: 'string', maxLength: 2000 },
+    roleProfile: { type: 'string', maxLength: 100 },
     text: { type: 'string', maxLength: 20_000 },
     objective: { type: 'string', enum: ['cost', 'hours', 'count'] },
     maxCost: { type: 'string', maxLength: 20 },
@@ -25,6 +26,7 @@ const PageQuery = {
 
 interface PageParams {
   occupation?: string;
+  roleProfile?: string;
   text?: string;
   objective?: PathObjective;
   maxCost?: string;
@@ -37,6 +39,8 @@ const STATUS_TEXT = { verified: 'verified', expired: 'expired credential', decla
 const COVERAGE_TEXT = { covered: 'Covered', partly: 'Partly covered', missing: 'Missing' };
 
 function targetOf(query: PageParams): GapTarget | null {
+  const roleProfile = query.roleProfile?.trim();
+  if (roleProfile) return { kind: 'role-profile', id: roleProfile };
   const occupation = query.occupation?.trim();
   if (occupation) return { kind: 'occupation', uri: occupation };
   const text = query.text?.trim();
@@ -158,8 +162,21 @@ ${steps ? `<ol class="steps">${steps}</ol>` : ''}
 ${uncovered ? `<h3>Not covered</h3><ul>${uncovered}</ul>` : ''}</section>`;
 }
 
-function targetFields(query: PageParams): string {
-  return `<label for="occupation">Occupation URI (ESCO or O*NET)</label>
+type RoleProfileChoice = { id: string; name: string; mine: boolean };
+
+function targetFields(query: PageParams, roleProfiles: readonly RoleProfileChoice[]): string {
+  const choices = roleProfiles
+    .map(
+      (profile) =>
+        `<option value="${escapeHtml(profile.id)}"${query.roleProfile === profile.id ? ' selected' : ''}>${escapeHtml(profile.name)}${profile.mine ? ' (mine)' : ''}</option>`,
+    )
+    .join('');
+  const select = roleProfiles.length
+    ? `<label for="roleProfile">A role profile</label>
+<select id="roleProfile" name="roleProfile"><option value="">(none: use the fields below)</option>${choices}</select>
+`
+    : '';
+  return `${select}<label for="occupation">Occupation URI (ESCO or O*NET)</label>
 <input id="occupation" name="occupation" type="url" value="${escapeHtml(query.occupation ?? '')}" placeholder="http://data.europa.eu/esco/occupation/…">
 <label for="text">Or paste a job text</label>
 <textarea id="text" name="text" rows="8">${escapeHtml(query.text ?? '')}</textarea>`;
@@ -223,19 +240,24 @@ export const skillProfilePagesRoutes: FastifyPluginAsync<{ deps: AppDeps }> = as
       const query = request.query as PageParams;
       return render(reply, 'My skills', async () => {
         const profile = await skillProfile.getProfile({ actor });
+        const roleProfiles = await skillProfile.listTargetRoleProfiles({ actor });
         const parts = [
           '<h1>My skills</h1>',
           `<h2>Verified</h2>${profileList(profile.skills, 'verified')}`,
           `<h2>From expired credentials</h2>${profileList(profile.skills, 'expired')}`,
           `<h2>Declared by me (unverified)</h2>${profileList(profile.skills, 'declared')}`,
-          `<h2>Analyse a gap</h2><form method="get" action="/me/skills">${targetFields(query)}<button type="submit">Analyse the gap</button></form>`,
+          `<h2>Analyse a gap</h2><form method="get" action="/me/skills">${targetFields(query, roleProfiles)}<button type="submit">Analyse the gap</button></form>`,
         ];
         const target = targetOf(query);
         if (!target) return { parts };
         const gap = await attempt(() => skillProfile.analyseGap({ actor, target }));
         if (gap instanceof AppError) return { parts: [...parts, errorBlock(gap)] };
         const pathLink = new URLSearchParams(
-          target.kind === 'occupation' ? { occupation: target.uri } : { text: query.text ?? '' },
+          target.kind === 'role-profile'
+            ? { roleProfile: target.id }
+            : target.kind === 'occupation'
+              ? { occupation: target.uri }
+              : { text: query.text ?? '' },
         );
         return {
           parts: [
@@ -256,14 +278,18 @@ export const skillProfilePagesRoutes: FastifyPluginAsync<{ deps: AppDeps }> = as
       if (actor.kind !== 'user') return signInPage(reply, 'My learning path');
       const query = request.query as PageParams;
       return render(reply, 'My learning path', async () => {
+        const roleProfiles = await skillProfile.listTargetRoleProfiles({ actor });
         const parts = [
           '<h1>My learning path</h1>',
-          `<form method="get" action="/me/path">${targetFields(query)}${pathFields(query)}<button type="submit">Recommend a path</button></form>`,
+          `<form method="get" action="/me/path">${targetFields(query, roleProfiles)}${pathFields(query)}<button type="submit">Recommend a path</button></form>`,
         ];
         const target = targetOf(query);
         if (!target) {
           return {
-            parts: [...parts, '<p class="small">Name an occupation or paste a job text to begin.</p>'],
+            parts: [
+              ...parts,
+              '<p class="small">Choose a role profile, name an occupation or paste a job text to begin.</p>',
+            ],
           };
         }
         const result = await attempt(async () => {

@@ -66,6 +66,17 @@ export function createSkillProfileRepository() {
         : query.where('organisation_id', '=', owner.organisationId).execute();
     },
 
+    /** The role profiles a learner may analyse against: their own and every organisation's public ones. */
+    listTargetRoleProfiles: (db: Db, userId: string, limit: number) =>
+      db
+        .selectFrom('role_profiles')
+        .select(['id', 'name', 'organisation_id', 'owner_user_id'])
+        .where((eb) => eb.or([eb('owner_user_id', '=', userId), eb('is_public', '=', true)]))
+        .orderBy('name')
+        .orderBy('id')
+        .limit(limit)
+        .execute(),
+
     countRoleProfiles: async (db: Db, owner: RoleProfileOwner) => {
       const query = db.selectFrom('role_profiles').select((eb) => eb.fn.countAll<string>().as('n'));
       const row = await ('userId' in owner

@@ -255,7 +255,7 @@ export function createSkillProfileService(deps: SkillProfileServiceDeps) {
   // Declared skills -------------------------------------------------------------------------------------
 
   function requireSelf(actor: Actor): string {
-    if (actor.kind !== 'user') throw new AppError('unauthenticated', 'Sign in to declare skills');
+    if (actor.kind !== 'user') throw new AppError('unauthenticated', 'Sign in to use your skill profile');
     return actor.userId;
   }
 
@@ -434,6 +434,15 @@ export function createSkillProfileService(deps: SkillProfileServiceDeps) {
       for (const row of rows) views.push(await labelled(trx, row, slug));
       return views;
     });
+  }
+
+  /** What a learner can pick as a target: their own role profiles and the public ones, by name. */
+  async function listTargetRoleProfiles(options: {
+    actor: Actor;
+  }): Promise<Array<{ id: string; name: string; mine: boolean }>> {
+    const userId = requireSelf(options.actor);
+    const rows = await repo.listTargetRoleProfiles(deps.db, userId, MAX_ROLE_PROFILES);
+    return rows.map((row) => ({ id: row.id, name: row.name, mine: row.owner_user_id === userId }));
   }
 
   async function getRoleProfile(options: {
@@ -838,6 +847,7 @@ export function createSkillProfileService(deps: SkillProfileServiceDeps) {
     listRoleProfiles,
     getRoleProfile,
     createRoleProfile,
+    listTargetRoleProfiles,
     updateRoleProfile,
     deleteRoleProfile,
     analyseGap,
