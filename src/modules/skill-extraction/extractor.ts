@@ -602,7 +602,7 @@ export interface ExtractOptions {
 
 /**
  * Extracts skills from a text: per-sentence candidates, aggregated over the document (a skill's best
- * sentence plus a third of the rest, so a skill asked for twice outranks one mentioned once).
+ * sentence, raised by at most a quarter when other sentences ask for it too).
  */
 export function extractFromText(
   indexes: SkillIndex | readonly SkillIndex[],
@@ -658,11 +658,11 @@ export function extractFromText(
   const skills: ExtractedSkill[] = [];
   for (const aggregate of aggregates.values()) {
     const { skill } = aggregate;
-    const score = aggregate.best + aggregate.rest / 3;
-    const confidence = Math.min(
-      1,
-      (aggregate.best / aggregate.maxScore) * (1 + Math.min(0.25, aggregate.rest / 10)),
-    );
+    // A skill asked for again in other sentences gains, but at most a quarter: repetition of a weak match
+    // ("engineer" in the title and twice more) must not overtake one strong, specific match. Rank and
+    // confidence come from the same number, so a skill ranked lower never reads as more certain.
+    const score = aggregate.best * (1 + Math.min(0.25, aggregate.rest / 10));
+    const confidence = Math.min(1, score / aggregate.maxScore);
     if (confidence < minConfidence) continue;
     const spans = aggregate.spans
       .sort((a, b) => b.score - a.score || a.span.start - b.span.start)
