@@ -468,8 +468,8 @@ describe('service with fake ports', () => {
     extraction = {
       skills: [
         extracted(ESCO.python, 0.9),
-        extracted(ESCO.machineLearning, 0.8),
-        extracted(ESCO.teamwork, 0.2),
+        extracted(ESCO.machineLearning, 0.95),
+        extracted(ESCO.teamwork, 0.6),
       ],
       sentenceCount: 2,
       characterCount: 80,

@@ -100,8 +100,8 @@ const MAX_DESCRIPTION = 2000;
 const MAX_TEXT = 200_000;
 /** Extracted skills handed to the gap: more would dilute coverage with weak matches. */
 const EXTRACT_LIMIT = 25;
-/** An extracted skill this sure counts as essential; below, optional. */
-const ESSENTIAL_CONFIDENCE = 0.5;
+/** An extracted skill this sure (its label said nearly whole, or asked for repeatedly) is essential; below, optional. */
+const ESSENTIAL_CONFIDENCE = 0.9;
 
 function badTarget(detail: string, pointer: string, message: string): AppError {
   return AppError.validation(detail, [{ in: 'body', pointer: `/target${pointer}`, message }]);
