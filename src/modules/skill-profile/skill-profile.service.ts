@@ -2,6 +2,7 @@ import type { Actor } from '../../core/actor.ts';
 import type { Clock } from '../../core/clock.ts';
 import { AppError, type FieldProblem } from '../../core/errors.ts';
 import { type IdGenerator, isUuid } from '../../core/ids.ts';
+import { optionalBodyText } from '../../core/text-fields.ts';
 import type { Db } from '../../db/database.ts';
 import {
   type RoleProfileRow,
@@ -370,14 +371,7 @@ export function createSkillProfileService(deps: SkillProfileServiceDeps) {
   }
 
   function checkDescription(value: string | null | undefined): string | null {
-    if (value === undefined || value === null) return null;
-    const text = value.trim();
-    if (text.length > MAX_DESCRIPTION) {
-      throw AppError.validation(`The description must be at most ${MAX_DESCRIPTION} characters`, [
-        { in: 'body', pointer: '/description', message: `must be at most ${MAX_DESCRIPTION} characters` },
-      ]);
-    }
-    return text === '' ? null : text;
+    return optionalBodyText(value, { name: 'description', pointer: '/description', max: MAX_DESCRIPTION });
   }
 
   /** Each skill named once, with a known URI and importance; 1 to MAX_PROFILE_SKILLS of them. */

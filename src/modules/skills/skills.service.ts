@@ -4,6 +4,7 @@ import type { Clock } from '../../core/clock.ts';
 import type { Config } from '../../core/config.ts';
 import { AppError, type FieldProblem } from '../../core/errors.ts';
 import { type IdGenerator, isUuid } from '../../core/ids.ts';
+import { optionalBodyText } from '../../core/text-fields.ts';
 import type { Db } from '../../db/database.ts';
 import type {
   OccupationSkillRelation,
@@ -232,14 +233,7 @@ function cleanAltLabels(values: readonly string[], label: string): string[] {
 }
 
 function cleanDescription(value: string | null | undefined): string | null {
-  if (value === undefined || value === null) return null;
-  const text = value.trim();
-  if (text.length > MAX_DESCRIPTION) {
-    throw AppError.validation(`The description must be at most ${MAX_DESCRIPTION} characters`, [
-      { in: 'body', pointer: '/description', message: `must be at most ${MAX_DESCRIPTION} characters` },
-    ]);
-  }
-  return text === '' ? null : text;
+  return optionalBodyText(value, { name: 'description', pointer: '/description', max: MAX_DESCRIPTION });
 }
 
 function isUniqueViolation(error: unknown): boolean {
