@@ -2,13 +2,14 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../../deps.ts';
 import { requireAuthenticated } from '../../http/auth.ts';
+import { problemResponses, SESSION_OR_TOKEN } from '../../http/route-docs.ts';
 import { presentExtraction } from './skill-extraction.presenter.ts';
 import { ExtractBody, ExtractFileQuery, ExtractionResponse, ProblemRef } from './skill-extraction.schemas.ts';
 import { readDocumentUpload } from './skill-extraction.upload.ts';
 import { MAX_DOCUMENT_BYTES } from './text-input.ts';
 
-const errors = { 400: ProblemRef, 401: ProblemRef, 403: ProblemRef, 404: ProblemRef, 422: ProblemRef };
-const security: Array<Record<string, string[]>> = [{ session: [] }, { bearer: [] }];
+const errors = problemResponses(400, 401, 403, 404, 422);
+const security = SESSION_OR_TOKEN;
 const tags = ['skill extraction'];
 
 /**

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../../deps.ts';
 import { requireAuthenticated, requireUser } from '../../http/auth.ts';
+import { problemResponses, SESSION_ONLY, SESSION_OR_TOKEN } from '../../http/route-docs.ts';
 import type { PathBudget, PathFilters, PathObjective } from '../learning-path/path.model.ts';
 import { presentGap, presentPath, presentProfile, presentRoleProfile } from './skill-profile.presenter.ts';
 import {
@@ -13,7 +14,6 @@ import {
   OrgRoleProfileParams,
   PathBody,
   PathResponse,
-  ProblemRef,
   ProfileResponse,
   RoleProfileListResponse,
   RoleProfileParams,
@@ -23,16 +23,9 @@ import {
 } from './skill-profile.schemas.ts';
 import type { GapTarget, RoleProfileInput, RoleProfileScope } from './skill-profile.service.ts';
 
-const errors = {
-  400: ProblemRef,
-  401: ProblemRef,
-  403: ProblemRef,
-  404: ProblemRef,
-  409: ProblemRef,
-  422: ProblemRef,
-};
-const sessionOnly: Array<Record<string, string[]>> = [{ session: [] }];
-const security: Array<Record<string, string[]>> = [{ session: [] }, { bearer: [] }];
+const errors = problemResponses(400, 401, 403, 404, 409, 422);
+const sessionOnly = SESSION_ONLY;
+const security = SESSION_OR_TOKEN;
 const tags = ['skill-profile'];
 
 /**
