@@ -759,7 +759,10 @@ describe('CLI', () => {
       },
     );
     assert.equal(result.code, 1, result.stderr);
-    assert.match(result.stderr, /no-such-job-post\.pdf is neither a readable file nor an occupation URI/);
+    assert.match(
+      result.stderr,
+      /no-such-job-post\.pdf is neither a readable file, an occupation URI nor a role profile id/,
+    );
     assert.equal(result.stdout, '');
   });
 });

@@ -2,7 +2,11 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { isAppError } from '../../core/errors.ts';
 import { isUuid } from '../../core/ids.ts';
-import type { LearningPath, PathObjective } from '../../modules/learning-path/path.model.ts';
+import {
+  type LearningPath,
+  type PathObjective,
+  UNCOVERED_REASON_TEXT,
+} from '../../modules/learning-path/path.model.ts';
 import { presentGap, presentPath } from '../../modules/skill-profile/skill-profile.presenter.ts';
 import type { GapAnalysis, GapTarget } from '../../modules/skill-profile/skill-profile.service.ts';
 import { CliError, defineCommand, EXIT_OK, UsageError } from '../command.ts';
@@ -61,13 +65,15 @@ function pathText(path: LearningPath): string[] {
     lines.push(`  ${step.order}. ${c.title} (${facts.join(', ')})`, `     ${step.reason}`, `     ${c.url}`);
   }
   const totals = path.totals;
-  lines.push(
-    `Totals: ${totals.count} credential${totals.count === 1 ? '' : 's'}, ${totals.cost}${totals.currency ? ` ${totals.currency}` : ''}, ${totals.hours} h`,
-  );
-  if (path.uncovered.length > 0) {
+  if (totals.count > 0) {
     lines.push(
-      `Not covered: ${path.uncovered.map((skill) => `${skill.label} (${skill.reason})`).join(', ')}`,
+      `Totals: ${totals.count} credential${totals.count === 1 ? '' : 's'}, cost ${totals.cost}${totals.currency ? ` ${totals.currency}` : ''}, ${totals.hours} h`,
     );
+  }
+  if (path.uncovered.length > 0) {
+    lines.push(`Not covered (${path.uncovered.length}):`);
+    for (const skill of path.uncovered)
+      lines.push(`    - ${skill.label}: ${UNCOVERED_REASON_TEXT[skill.reason]}`);
   }
   lines.push(
     `Solver: ${path.solver.method}${path.solver.optimal ? ', optimal' : ''}${path.solver.timedOut ? ', time limit reached' : ''}, ${path.solver.candidatesConsidered} candidates, ${Math.round(path.solver.timeMs)} ms`,
@@ -87,8 +93,9 @@ export const pathCommand = defineCommand({
     },
     target: {
       type: 'string',
-      placeholder: 'FILE|URI',
-      description: 'A job post or RFP (.txt, .md, .pdf, .docx), or an ESCO/O*NET occupation URI',
+      placeholder: 'FILE|URI|ID',
+      description:
+        'A job post or RFP (.txt, .md, .pdf, .docx), an ESCO/O*NET occupation URI, or a role profile id',
       required: true,
     },
     objective: {
@@ -108,7 +115,8 @@ export const pathCommand = defineCommand({
   },
   details: [
     'The learner’s skills come from their credentials (expired ones count as partly covered) and the',
-    'skills they declared. A file is read as text and its skills extracted; a URI names an occupation.',
+    'skills they declared. A file is read as text and its skills extracted; a URI names an occupation; a',
+    'role profile id names the learner’s own role profile or a public one.',
     'Missing and partly covered skills go to the optimiser (essential skills weigh 2, optional 1).',
   ],
   examples: [
@@ -146,8 +154,8 @@ export const pathCommand = defineCommand({
         throw new CliError(`Cannot read ${path}: ${error.message}`);
       });
       file = { name: basename(path), content };
-    } else if (!URI.test(targetArg)) {
-      throw new CliError(`${targetArg} is neither a readable file nor an occupation URI`);
+    } else if (!URI.test(targetArg) && !isUuid(targetArg)) {
+      throw new CliError(`${targetArg} is neither a readable file, an occupation URI nor a role profile id`);
     }
 
     return withServices(ctx.io, ctx.command, async (deps) => {
@@ -163,7 +171,9 @@ export const pathCommand = defineCommand({
             kind: 'text',
             text: await skillProfile.readDocumentText({ filename: file.name, content: file.content }),
           }
-        : { kind: 'occupation', uri: targetArg };
+        : isUuid(targetArg)
+          ? { kind: 'role-profile', id: targetArg }
+          : { kind: 'occupation', uri: targetArg };
       const result = await skillProfile
         .recommendPath({
           actor: CLI_ACTOR,
@@ -180,7 +190,9 @@ export const pathCommand = defineCommand({
         .catch((error: unknown) => {
           if (!file && isAppError(error) && error.code === 'not_found') {
             throw new CliError(
-              `No occupation with the URI ${targetArg}: check it, or import ESCO / O*NET first (credstack skills import)`,
+              target.kind === 'role-profile'
+                ? `No role profile ${targetArg} that this learner may use (their own or a public one)`
+                : `No occupation with the URI ${targetArg}: check it, or import ESCO / O*NET first (credstack skills import)`,
             );
           }
           throw error;

@@ -78,6 +78,13 @@ export interface PathStep {
 
 export type UncoveredReason = 'no-credential' | 'filtered-out' | 'over-budget';
 
+/** Why a gap skill stays uncovered, in words for people (the CLI and the pages). */
+export const UNCOVERED_REASON_TEXT: Record<UncoveredReason, string> = {
+  'no-credential': 'no published credential in the catalogue teaches it',
+  'filtered-out': 'only credentials your filters leave out teach it',
+  'over-budget': 'the credentials that teach it do not fit the budget',
+};
+
 export interface LearningPath {
   /**
    * `complete`: every gap skill covered; `partial`: the best cover within the constraints, with what is

@@ -3,7 +3,7 @@ import type { Actor } from '../../core/actor.ts';
 import { AppError, ERROR_STATUS, ERROR_TITLES } from '../../core/errors.ts';
 import type { AppDeps } from '../../deps.ts';
 import { escapeHtml, page } from '../../http/html.ts';
-import type { LearningPath, PathObjective } from '../learning-path/path.model.ts';
+import { type LearningPath, type PathObjective, UNCOVERED_REASON_TEXT } from '../learning-path/path.model.ts';
 import type { CoverageReason, ProfileSkill } from './gap.ts';
 import { ProblemRef } from './skill-profile.schemas.ts';
 import type { GapAnalysis, GapTarget } from './skill-profile.service.ts';
@@ -153,7 +153,7 @@ function pathSection(path: LearningPath): string {
   const uncovered = path.uncovered
     .map(
       (skill) =>
-        `<li>${escapeHtml(skill.label)} <span class="small">(${escapeHtml(skill.reason)})</span></li>`,
+        `<li>${escapeHtml(skill.label)} <span class="small">(${escapeHtml(UNCOVERED_REASON_TEXT[skill.reason])})</span></li>`,
     )
     .join('');
   return `<section aria-labelledby="path-heading"><h2 id="path-heading">Recommended path</h2><p>${statusText}</p>
