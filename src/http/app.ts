@@ -153,6 +153,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         formAction: ["'self'"],
         baseUri: ["'self'"],
         objectSrc: ["'none'"],
+        // Over plain http (a LAN address without TLS) the browser would rewrite our own script and style
+        // URLs to https, which nothing answers: only ask for the upgrade where TLS is there.
+        upgradeInsecureRequests: config.secureCookies ? [] : null,
       },
     },
     strictTransportSecurity: config.secureCookies ? { maxAge: 31_536_000, includeSubDomains: true } : false,

@@ -309,6 +309,7 @@ describe('security headers', () => {
     assert.equal(response.headers['cross-origin-opener-policy'], 'same-origin');
     assert.equal(response.headers['x-powered-by'], undefined);
     assert.equal(response.headers['strict-transport-security'], undefined);
+    assert.doesNotMatch(csp, /upgrade-insecure-requests/, 'nothing answers https on a plain-http install');
   });
 
   test('errors carry the headers too', async () => {
@@ -317,11 +318,12 @@ describe('security headers', () => {
     assert.ok(response.headers['content-security-policy']);
   });
 
-  test('HSTS is sent when PUBLIC_URL is https', async () => {
+  test('HSTS and upgrade-insecure-requests are sent when PUBLIC_URL is https', async () => {
     const secure = await buildTestApp({ env: { PUBLIC_URL: 'https://credstack.test' } });
     try {
       const response = await secure.app.inject({ method: 'GET', url: '/healthz' });
       assert.equal(response.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains');
+      assert.match(String(response.headers['content-security-policy']), /upgrade-insecure-requests/);
     } finally {
       await secure.close();
     }
