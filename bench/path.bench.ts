@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { systemActor } from '../src/core/actor.ts';
 import { systemClock } from '../src/core/clock.ts';
 import { randomId } from '../src/core/ids.ts';
+import { seededRandom as random } from '../src/modules/assessments/randomness.ts';
 import type { AuditService } from '../src/modules/audit/audit.service.ts';
 import { createCatalogueService } from '../src/modules/catalogue/catalogue.service.ts';
 import { createLearningPathService } from '../src/modules/learning-path/learning-path.service.ts';
@@ -37,18 +38,6 @@ function percentiles(values: number[]): Latencies {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
   return { p50: at(50), p95: at(95), max: sorted[sorted.length - 1]! };
-}
-
-/** mulberry32: a small seeded PRNG, so every run draws the same gaps. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function zipf(next: () => number, size: number): number {

@@ -1,12 +1,10 @@
-import { type TSchema, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { SKILL_TYPES } from '../../db/tables/skills.ts';
+import { strict } from '../../http/schema-kit.ts';
 import { MAX_TEXT_LENGTH } from './extractor.ts';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './skill-extraction.service.ts';
 
-const strict = <T extends Record<string, TSchema>>(properties: T, description?: string) =>
-  Type.Object(properties, { additionalProperties: false, ...(description ? { description } : {}) });
-
-export const ProblemRef = Type.Ref('Problem');
+export { ProblemRef } from '../../http/route-docs.ts';
 
 /** Texts longer than the extractor reads are accepted and cut (`truncated`), up to this hard limit. */
 const MAX_BODY_TEXT = 4 * MAX_TEXT_LENGTH;

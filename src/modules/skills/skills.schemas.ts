@@ -1,19 +1,12 @@
-import { type TSchema, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { SKILL_MATCHES, SKILL_TYPES } from '../../db/tables/skills.ts';
+import { DateTime, Nullable, Slug, strict, Uri, Uuid } from '../../http/schema-kit.ts';
 
-const DateTime = Type.String({ format: 'date-time' });
-const Uuid = Type.String({ format: 'uuid' });
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Text = (maxLength: number, description?: string) =>
   Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
-const Uri = (description: string) =>
-  Type.String({ minLength: 3, maxLength: 2000, pattern: '^[A-Za-z][A-Za-z0-9+.-]*:\\S+$', description });
-const strict = <T extends Record<string, TSchema>>(properties: T, description?: string) =>
-  Type.Object(properties, { additionalProperties: false, ...(description ? { description } : {}) });
 
-export const ProblemRef = Type.Ref('Problem');
+export { ProblemRef } from '../../http/route-docs.ts';
 
-const Slug = Type.String({ minLength: 1, maxLength: 63 });
 export const SlugParams = strict({ slug: Slug });
 export const OrgSkillParams = strict({ slug: Slug, id: Uuid });
 
