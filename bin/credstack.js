@@ -23,7 +23,8 @@ if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(sources)) {
   cli = await import(new URL('../dist/cli/main.js', import.meta.url).href);
 } else {
   const { register } = await import('tsx/esm/api');
-  register();
+  // tsx applies the tsconfig it finds in the working directory; name ours so JSX compiles from anywhere.
+  register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
   cli = await import(new URL('../src/cli/main.ts', import.meta.url).href);
 }
 process.exitCode = await cli.runCli(process.argv.slice(2));

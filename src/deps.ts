@@ -6,9 +6,12 @@ import { type IdGenerator, randomId } from './core/ids.ts';
 import type { Logger } from './core/logger.ts';
 import { type DatabaseHandle, type Db, openDatabase } from './db/database.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
+import { createAnalyticsService } from './modules/analytics/analytics.service.ts';
 import { createAssessmentsService } from './modules/assessments/assessments.service.ts';
 import { createAuditService } from './modules/audit/audit.service.ts';
 import { createCatalogueService } from './modules/catalogue/catalogue.service.ts';
+import { createCredentialFilesService } from './modules/credential-files/credential-files.service.ts';
+import type { CredentialEvents } from './modules/credentials/credentials.ports.ts';
 import { createCredentialsService } from './modules/credentials/credentials.service.ts';
 import { createIssuanceService } from './modules/issuance/issuance.service.ts';
 import { createLocalKeyCustody } from './modules/keys/keys.custody.ts';
@@ -21,6 +24,7 @@ import {
   type MailTransport,
 } from './modules/mail/mail.transport.ts';
 import { createOrganisationsService } from './modules/organisations/organisations.service.ts';
+import { createPathwaysService } from './modules/pathways/pathways.service.ts';
 import { createPortfolioService } from './modules/portfolio/portfolio.service.ts';
 import { createSkillExtractionService } from './modules/skill-extraction/skill-extraction.service.ts';
 import { readDocumentText } from './modules/skill-extraction/text-input.ts';
@@ -28,6 +32,7 @@ import { createSkillProfileService } from './modules/skill-profile/skill-profile
 import { createSkillsService } from './modules/skills/skills.service.ts';
 import { createTokensService } from './modules/tokens/tokens.service.ts';
 import { createVerificationService } from './modules/verification/verification.service.ts';
+import { createWalletService } from './modules/wallet/wallet.service.ts';
 
 /**
  * Everything with a side effect, wired once. The server and the CLI both call {@link buildDeps}; tests pass
@@ -119,6 +124,9 @@ function buildServices(base: {
       emailsOf: (options) => issuance.emailsOf(options),
       claimedCredentialIdsOf: (options) => issuance.claimedCredentialIdsOf(options),
     },
+    // Pathways complete and flag on their own once issuances and status changes commit (built below).
+    events: credentialEvents(),
+    logger,
   });
   // Our own DIDs and status lists are answered from the database, never by an HTTP call to ourselves.
   const verification = createVerificationService({
@@ -129,6 +137,8 @@ function buildServices(base: {
       loadLocalStatusList: (url) => credentials.loadLocalStatusList(url),
     },
     published: { getPublicCredential: (options) => credentials.getPublicCredential(options) },
+    // Verifications of our own credentials are counted for the issuer's analytics (built below).
+    counter: { countVerification: (options) => analytics.countVerification(options) },
   });
   // skills service
   const skills = createSkillsService({ db, clock, ids, audit, organisations, config });
@@ -154,6 +164,14 @@ function buildServices(base: {
       },
     ],
   });
+  /** The credentials module's events, forwarded at call time to the pathways service (built later). */
+  function credentialEvents(): CredentialEvents {
+    return {
+      afterIssued: (options) => pathways.onCredentialsIssued(options),
+      afterStatusChanged: (options) => pathways.onCredentialStatusChanged(options),
+      afterClaimed: (options) => pathways.onCredentialsClaimed(options),
+    };
+  }
   async function definitionForIssuing(options: { definitionId: string; trx: Db }) {
     const record = await catalogue.getDefinitionRecord(options);
     if (!record) return null;
@@ -207,12 +225,28 @@ function buildServices(base: {
     definitions: catalogue,
     credentials: { issueForDefinition: (options) => credentials.issueForDefinition(options) },
     accounts,
+    claims: credentialEvents(),
   });
   // skill extraction service
   // No re-ranker yet: a language-model one plugs in here (SkillReranker) when there is one.
   const skillExtraction = createSkillExtractionService({ skills, organisations, logger });
   // learning path service
   const learningPath = createLearningPathService({ catalogue });
+  // pathways service
+  // Progress reads the learner's credentials and the catalogue; completion issues through credentials.
+  // Credential events (issued, claimed, status changed) reach it through credentialEvents() below.
+  const pathways = createPathwaysService({
+    db,
+    clock,
+    ids,
+    config,
+    audit,
+    organisations,
+    accounts,
+    catalogue,
+    credentials,
+    verification,
+  });
   // skill profile service
   // Gap analysis reads job texts through the extractor and hands the gap to the learning-path optimiser.
   const skillProfile = createSkillProfileService({
@@ -230,6 +264,37 @@ function buildServices(base: {
       readDocumentText: (options) => readDocumentText(options),
     },
     learningPath: { recommendPath: (options) => learningPath.recommendPath(options) },
+    pathways: { remainingSkillsOf: (options) => pathways.remainingSkillsOf(options) },
+  });
+  // credential files service
+  // Badges, certificates and share links for holders; file and URL verification through verification.
+  const credentialFiles = createCredentialFilesService({
+    config,
+    clock,
+    credentials,
+    verification,
+    definitions: {
+      learningOutcomesOf: async ({ definitionId }) =>
+        ((await catalogue.getDefinitionRecord({ definitionId }))?.content.learningOutcomes ?? []).map(
+          (outcome) => outcome.statement,
+        ),
+    },
+  });
+  // wallet service
+  // Imports are verified like the public verify page does, without counting as a verification.
+  const wallet = createWalletService({ db, clock, ids, audit, credentials, verification });
+  // analytics service
+  const analytics = createAnalyticsService({
+    db,
+    clock,
+    config,
+    logger,
+    organisations,
+    credentials,
+    catalogue,
+    assessments,
+    portfolio,
+    keys,
   });
   return {
     audit,
@@ -254,7 +319,15 @@ function buildServices(base: {
     skillExtraction,
     // learning path entry
     learningPath,
+    // pathways entry
+    pathways,
     // skill profile entry
     skillProfile,
+    // credential files entry
+    credentialFiles,
+    // wallet entry
+    wallet,
+    // analytics entry
+    analytics,
   };
 }

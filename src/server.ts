@@ -32,6 +32,8 @@ export interface StartServerOptions {
   /** Where the start-up banner and demo logins go (default: stdout). */
   print?: (line: string) => void;
   overrides?: DepsOverrides;
+  /** Build the browser bundle first when it is missing or stale (default true). */
+  buildWebApp?: boolean;
 }
 
 export interface RunningServer {
@@ -54,6 +56,20 @@ export interface RunningServer {
  * demo data, listens, flushes mail on a timer and shuts down gracefully on SIGINT/SIGTERM (stop accepting,
  * finish in-flight requests, flush mail, close the database, release the lock).
  */
+/**
+ * Builds the browser bundle when it is missing or older than its sources, so a fresh clone's `npm start`
+ * serves the whole web app. A failed build is logged, not fatal: every public page still works without
+ * JavaScript.
+ */
+async function buildWebAppIfNeeded(logger: Logger): Promise<void> {
+  try {
+    const { ensureWebBuild } = await import('./web/server/build.ts');
+    await ensureWebBuild({ log: (message) => logger.info(message) });
+  } catch (error) {
+    logger.warn({ err: error }, 'could not build the web app; pages are served without their script');
+  }
+}
+
 export async function startServer(config: Config, options: StartServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createServerLogger(config);
   const print = options.print ?? ((line: string) => console.log(line));
@@ -79,6 +95,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
 
     if (options.seedIfEmpty) demo = await seedIfEmpty(deps, logger);
+    if (options.buildWebApp !== false) await buildWebAppIfNeeded(logger);
 
     app = await buildApp(deps);
     await app.listen({ host: config.host, port: config.port });

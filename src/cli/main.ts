@@ -12,6 +12,7 @@ import {
 } from './command.ts';
 import { auditVerifyCommand } from './commands/audit-verify.ts';
 import { catalogueImportCommand } from './commands/catalogue-import.ts';
+import { credentialBakeCommand } from './commands/credential-bake.ts';
 import {
   credentialReinstateCommand,
   credentialRevokeCommand,
@@ -27,6 +28,7 @@ import { orgListCommand } from './commands/org-list.ts';
 import { orgRotateKeyCommand } from './commands/org-rotate-key.ts';
 import { orgShowCommand } from './commands/org-show.ts';
 import { pathCommand } from './commands/path.ts';
+import { pathwayProgressCommand } from './commands/pathway-progress.ts';
 import { resultsImportCommand } from './commands/results-import.ts';
 import { serveCommand } from './commands/serve.ts';
 import { skillsExtractCommand } from './commands/skills-extract.ts';
@@ -68,6 +70,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   skillsExtractCommand,
   // skill profile commands
   pathCommand,
+  // pathways commands
+  pathwayProgressCommand,
+  // credential files commands
+  credentialBakeCommand,
 ];
 
 export function version(): string {

@@ -49,6 +49,10 @@ export const ERROR_STATUS = {
   target_has_no_skills: 422,
   /** An uploaded document cannot be read as text (corrupt, encrypted, binary, or no text in it). */
   document_unreadable: 422,
+  /** A pathway's rules are broken (cycle, N > M, a retired or unknown definition...); `errors` lists each problem. */
+  pathway_invalid: 422,
+  /** A credential submitted for recognition of prior learning fails verification (forged, altered, revoked). */
+  credential_not_verified: 422,
   /** No attempts left at this assessment. */
   attempt_limit_reached: 409,
   /** A new attempt inside the cooldown after the last one; see Retry-After. */
@@ -139,6 +143,8 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   definition_not_issuable: 'Definition not issuable this way',
   target_has_no_skills: 'Target has no known skills',
   document_unreadable: 'Document unreadable',
+  pathway_invalid: 'Pathway invalid',
+  credential_not_verified: 'Credential not verified',
   attempt_limit_reached: 'Attempt limit reached',
   cooldown_active: 'Cooldown active',
   time_limit_exceeded: 'Time limit exceeded',

@@ -2,9 +2,12 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type { AssessmentsTables } from './tables/assessments.ts';
 import type { CatalogueTables } from './tables/catalogue.ts';
 import type { IssuanceTables } from './tables/issuance.ts';
+import type { OrganisationLogosTables } from './tables/organisation-logos.ts';
+import type { PathwaysTables } from './tables/pathways.ts';
 import type { PortfolioTables } from './tables/portfolio.ts';
 import type { SkillProfilesTables } from './tables/skill-profiles.ts';
 import type { SkillsTables } from './tables/skills.ts';
+import type { WalletProfilesTables } from './tables/wallet-profiles.ts';
 
 /** Timestamps come back as Date and may be written as Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -151,7 +154,7 @@ export type CredentialStatus = 'active' | 'suspended' | 'revoked';
 export type StatusListPurpose = 'revocation' | 'suspension';
 
 /** How a credential came to be issued. */
-export type IssuedVia = 'api' | 'vc-api' | 'cli' | 'assessment' | 'bulk' | 'external-result';
+export type IssuedVia = 'api' | 'vc-api' | 'cli' | 'assessment' | 'bulk' | 'external-result' | 'pathway';
 
 export interface CredentialsTable {
   id: string;
@@ -220,7 +223,10 @@ export interface Database
     AssessmentsTables,
     PortfolioTables,
     IssuanceTables,
-    SkillProfilesTables {
+    SkillProfilesTables,
+    PathwaysTables,
+    WalletProfilesTables,
+    OrganisationLogosTables {
   users: UsersTable;
   sessions: SessionsTable;
   one_time_tokens: OneTimeTokensTable;

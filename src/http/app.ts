@@ -12,10 +12,13 @@ import type { AppDeps } from '../deps.ts';
 import { accountsRoutes } from '../modules/accounts/accounts.routes.ts';
 import { UserSelfSchema } from '../modules/accounts/accounts.schemas.ts';
 import { adminRoutes } from '../modules/accounts/admin.routes.ts';
+import { analyticsRoutes } from '../modules/analytics/analytics.routes.ts';
+import { issuerPagesRoutes } from '../modules/analytics/issuer-pages.routes.ts';
 import { assessmentsRoutes } from '../modules/assessments/assessments.routes.ts';
 import { auditRoutes } from '../modules/audit/audit.routes.ts';
 import { catalogueRoutes } from '../modules/catalogue/catalogue.routes.ts';
 import { cataloguePagesRoutes } from '../modules/catalogue/catalogue-pages.routes.ts';
+import { credentialFilesRoutes } from '../modules/credential-files/credential-files.routes.ts';
 import { credentialsRoutes } from '../modules/credentials/credentials.routes.ts';
 import { holderCredentialsRoutes } from '../modules/credentials/holder-credentials.routes.ts';
 import { statusListsRoutes } from '../modules/credentials/status-lists.routes.ts';
@@ -24,6 +27,7 @@ import { claimPagesRoutes } from '../modules/issuance/claim-pages.routes.ts';
 import { issuanceRoutes } from '../modules/issuance/issuance.routes.ts';
 import { didDocumentRoutes, keysRoutes } from '../modules/keys/keys.routes.ts';
 import { organisationsRoutes } from '../modules/organisations/organisations.routes.ts';
+import { pathwaysRoutes } from '../modules/pathways/pathways.routes.ts';
 import { portfolioRoutes } from '../modules/portfolio/portfolio.routes.ts';
 import { skillExtractionRoutes } from '../modules/skill-extraction/skill-extraction.routes.ts';
 import { skillProfileRoutes } from '../modules/skill-profile/skill-profile.routes.ts';
@@ -31,11 +35,15 @@ import { skillProfilePagesRoutes } from '../modules/skill-profile/skill-profile-
 import { skillsRoutes } from '../modules/skills/skills.routes.ts';
 import { tokensRoutes } from '../modules/tokens/tokens.routes.ts';
 import { verificationRoutes } from '../modules/verification/verification.routes.ts';
+import { verificationPagesRoutes } from '../modules/verification/verification-pages.routes.ts';
+import { walletRoutes } from '../modules/wallet/wallet.routes.ts';
+import { walletPagesRoutes } from '../modules/wallet/wallet-pages.routes.ts';
 import { authPlugin } from './auth.ts';
 import { healthRoutes } from './health.routes.ts';
 import { pagesRoutes } from './pages.routes.ts';
 import { appErrorFromFastify, fieldsFromValidation, ProblemSchema, sendProblem } from './problem.ts';
 import { findUnstorableText, validatorCompiler } from './validation.ts';
+import { webRoutes } from './web.ts';
 
 export type App = FastifyInstance;
 
@@ -221,6 +229,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(authPlugin, { deps });
   await app.register(healthRoutes, { deps });
   await app.register(pagesRoutes, { deps });
+  await app.register(webRoutes, { deps });
+  await app.register(verificationPagesRoutes, { deps });
+  await app.register(walletPagesRoutes, { deps });
+  await app.register(issuerPagesRoutes, { deps });
   await app.register(statusListsRoutes, { deps });
   await app.register(vcApiRoutes, { deps });
   await app.register(didDocumentRoutes, { deps });
@@ -245,6 +257,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(issuanceRoutes, { deps });
       await api.register(skillExtractionRoutes, { deps });
       await api.register(skillProfileRoutes, { deps });
+      await api.register(walletRoutes, { deps });
+      await api.register(analyticsRoutes, { deps });
+      await api.register(pathwaysRoutes, { deps });
+      await api.register(credentialFilesRoutes, { deps });
     },
     { prefix: '/api/v1' },
   );

@@ -2,34 +2,30 @@ import formbody from '@fastify/formbody';
 import type { FastifyPluginAsync } from 'fastify';
 import { isAppError } from '../core/errors.ts';
 import type { AppDeps } from '../deps.ts';
-import { escapeHtml, linkNotValidBody, sendPage, tokenQuery } from './html.ts';
+import { PASSWORD_MIN_LENGTH } from '../modules/accounts/accounts.service.ts';
+import type { ResetPasswordPageProps } from '../web/pages/page-data.ts';
+import { formBody, linkInvalidPage, sendTranslatedPage, tokenQuery } from './link-pages.ts';
+import { sendWebPage } from './web.ts';
 
 /**
- * The few server-rendered pages the foundation needs: the landing page and the targets of the links we
- * mail (confirm e-mail, reset password, invitation). They work without JavaScript; the full web
- * application replaces the landing page later.
+ * The landing page and the targets of the links the accounts module mails (confirm e-mail, reset
+ * password, invitation): pages of the web app with plain forms, so they work without JavaScript.
  */
-const formBody = (fields: string[]) =>
-  ({
-    type: 'object',
-    properties: Object.fromEntries(fields.map((f) => [f, { type: 'string', maxLength: 300 }])),
-  }) as const;
 
 export const pagesRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
   await app.register(formbody);
   const { accounts } = deps.services;
   const pageConfig = { sessionless: true };
 
-  app.get('/', { schema: { hide: true } }, async (_request, reply) =>
-    sendPage(
-      reply,
-      200,
-      'Credstack',
-      `<h1>Credstack is running</h1>
-<p>Credstack issues, holds and verifies micro-credentials as Open Badges 3.0 / W3C Verifiable Credentials.</p>
-<ul><li><a href="/api/docs">API reference</a> (OpenAPI 3.1 at <a href="/api/openapi.json">/api/openapi.json</a>)</li>
-<li><a href="/readyz">Readiness</a> and <a href="/healthz">liveness</a> checks</li></ul>`,
-    ),
+  app.get('/', { schema: { hide: true } }, async (request, reply) =>
+    sendWebPage(request, reply, {
+      data: { page: 'home', props: {} },
+      meta: {
+        title: 'Credstack',
+        description: 'Open, verifiable micro-credentials',
+        url: deps.config.publicUrl.href,
+      },
+    }),
   );
 
   app.get(
@@ -37,14 +33,10 @@ export const pagesRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
     { schema: { hide: true, querystring: tokenQuery }, config: pageConfig },
     async (request, reply) => {
       const token = (request.query as { token?: string }).token ?? '';
-      return sendPage(
-        reply,
-        200,
-        'Confirm your e-mail address',
-        `<h1>Confirm your e-mail address</h1>
-<form method="post" action="/verify-email"><input type="hidden" name="token" value="${escapeHtml(token)}">
-<button type="submit">Confirm my e-mail address</button></form>`,
-      );
+      return sendTranslatedPage(request, reply, {
+        data: { page: 'confirmEmail', props: { address: 'account', token, confirmed: false } },
+        title: 'pages.verifyEmail.title',
+      });
     },
   );
 
@@ -55,25 +47,40 @@ export const pagesRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
       const token = (request.body as { token?: string } | undefined)?.token ?? '';
       try {
         await accounts.verifyEmail({ actor: request.actor, token });
-        return sendPage(
-          reply,
-          200,
-          'E-mail address confirmed',
-          '<h1>Thank you</h1><p class="ok">Your e-mail address is confirmed.</p>',
-        );
+        return sendTranslatedPage(request, reply, {
+          data: { page: 'confirmEmail', props: { address: 'account', token: '', confirmed: true } },
+          title: 'pages.verifyEmail.doneTitle',
+        });
       } catch (error) {
         if (!isAppError(error)) throw error;
-        return sendPage(reply, error.status, 'Link not valid', linkNotValidBody(error.message));
+        return sendTranslatedPage(request, reply, {
+          status: error.status,
+          data: linkInvalidPage('verifyEmail', error),
+          title: 'pages.linkInvalid.title',
+        });
       }
     },
   );
+
+  const resetPage = (token: string, change: Partial<ResetPasswordPageProps> = {}) =>
+    ({
+      page: 'resetPassword',
+      props: {
+        token,
+        minLength: PASSWORD_MIN_LENGTH,
+        problem: null,
+        problemDetail: null,
+        done: false,
+        ...change,
+      },
+    }) as const;
 
   app.get(
     '/reset-password',
     { schema: { hide: true, querystring: tokenQuery }, config: pageConfig },
     async (request, reply) => {
       const token = (request.query as { token?: string }).token ?? '';
-      return sendPage(reply, 200, 'Choose a new password', resetForm(token));
+      return sendTranslatedPage(request, reply, { data: resetPage(token), title: 'pages.reset.title' });
     },
   );
 
@@ -84,26 +91,32 @@ export const pagesRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
       const body = (request.body ?? {}) as { token?: string; password?: string; confirm?: string };
       const token = body.token ?? '';
       if ((body.password ?? '') !== (body.confirm ?? '')) {
-        return sendPage(
-          reply,
-          422,
-          'Choose a new password',
-          resetForm(token, 'The two passwords do not match.'),
-        );
+        return sendTranslatedPage(request, reply, {
+          status: 422,
+          data: resetPage(token, { problem: 'mismatch' }),
+          title: 'pages.reset.title',
+        });
       }
       try {
         await accounts.resetPassword({ actor: request.actor, token, password: body.password ?? '' });
-        return sendPage(
-          reply,
-          200,
-          'Password changed',
-          '<h1>Password changed</h1><p class="ok">Sign in with your new password. Every other session has been signed out.</p>',
-        );
+        return sendTranslatedPage(request, reply, {
+          data: resetPage('', { done: true }),
+          title: 'pages.reset.doneTitle',
+        });
       } catch (error) {
         if (!isAppError(error)) throw error;
-        if (error.code === 'validation_failed')
-          return sendPage(reply, 422, 'Choose a new password', resetForm(token, error.message));
-        return sendPage(reply, error.status, 'Link not valid', linkNotValidBody(error.message));
+        if (error.code === 'validation_failed') {
+          return sendTranslatedPage(request, reply, {
+            status: 422,
+            data: resetPage(token, { problem: 'rejected', problemDetail: error.message }),
+            title: 'pages.reset.title',
+          });
+        }
+        return sendTranslatedPage(request, reply, {
+          status: error.status,
+          data: linkInvalidPage('resetPassword', error),
+          title: 'pages.linkInvalid.title',
+        });
       }
     },
   );
@@ -113,26 +126,10 @@ export const pagesRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
     { schema: { hide: true, querystring: tokenQuery }, config: pageConfig },
     async (request, reply) => {
       const token = (request.query as { token?: string }).token ?? '';
-      return sendPage(
-        reply,
-        200,
-        'Accept your invitation',
-        `<h1>You are invited</h1>
-<p>Sign in (or create an account) with the e-mail address the invitation was sent to, then accept it with this token:</p>
-<p><code>${escapeHtml(token)}</code></p>
-<p>API: <code>POST /api/v1/invitations/accept</code> with <code>{"token": "…"}</code> while signed in.</p>`,
-      );
+      return sendTranslatedPage(request, reply, {
+        data: { page: 'invitation', props: { token } },
+        title: 'pages.invitation.title',
+      });
     },
   );
 };
-
-function resetForm(token: string, problem?: string): string {
-  return `<h1>Choose a new password</h1>
-${problem ? `<p class="error" role="alert">${escapeHtml(problem)}</p>` : ''}
-<form method="post" action="/reset-password"><input type="hidden" name="token" value="${escapeHtml(token)}">
-<label for="password">New password (at least 10 characters)</label>
-<input id="password" name="password" type="password" autocomplete="new-password" required minlength="10">
-<label for="confirm">Repeat the new password</label>
-<input id="confirm" name="confirm" type="password" autocomplete="new-password" required minlength="10">
-<button type="submit">Set new password</button></form>`;
-}

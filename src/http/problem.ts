@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ERROR_TITLES, type ErrorCode, type FieldProblem } from '../core/errors.ts';
+import { sendWebPage } from './web.ts';
 
 /** RFC 9457 problem details, plus our stable `code`, the request id and offending fields. */
 export const ProblemSchema = Type.Object(
@@ -24,6 +25,13 @@ export function problemTypeUri(code: ErrorCode): string {
 }
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
+  if (error.code === 'not_found' && wantsWebPage(request)) {
+    return sendWebPage(request, reply, {
+      status: 404,
+      data: { page: 'notFound', props: {} },
+      meta: { title: 'Not found' },
+    }) as FastifyReply;
+  }
   const body: Record<string, unknown> = {
     type: problemTypeUri(error.code),
     title: ERROR_TITLES[error.code],
@@ -37,6 +45,19 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
   if (error.retryAfterSeconds !== undefined)
     reply.header('retry-after', String(Math.ceil(error.retryAfterSeconds)));
   return reply.status(error.status).type('application/problem+json; charset=utf-8').send(body);
+}
+
+/**
+ * A person's browser asking for a page (not the API, not a machine-readable document): a missing page is
+ * shown as a page, not as problem+json.
+ */
+function wantsWebPage(request: FastifyRequest): boolean {
+  if (request.method !== 'GET') return false;
+  const path = request.url.split('?')[0] ?? '';
+  if (/^\/(api|vc-api|status-lists|\.well-known|assets)(\/|$)/.test(path) || path.endsWith('.json'))
+    return false;
+  const accept = request.headers.accept ?? '';
+  return accept.split(',')[0]?.trim().startsWith('text/html') === true;
 }
 
 interface AjvError {

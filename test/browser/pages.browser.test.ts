@@ -33,8 +33,6 @@ let definitionPath: string;
 let credentialPath: string;
 let claimToken: string;
 
-const occupationQuery = `occupation=${encodeURIComponent(ESCO.dataScientist)}`;
-
 async function textOf(page: Page, selector: string): Promise<string> {
   return (await page.locator(selector).first().textContent()) ?? '';
 }
@@ -134,13 +132,22 @@ describe('server-rendered pages in Chromium', { skip: browserSkip, timeout: 120_
     await checkPage(page, '/verify-email?token=bogus');
     await checkPage(page, '/confirm-email?token=bogus');
     await checkPage(page, '/reset-password?token=bogus', { screenshot: 'reset-password' });
+    // The same pages in Spanish (the language cookie), where the longer texts could break the layout.
+    const spanish = await h.newPage({ cookie: 'lang=es' });
+    await checkPage(spanish, definitionPath, { screenshot: 'definition-es' });
+    assert.match(await textOf(spanish, 'main'), /Por qué esta puntuación de calidad/);
+    await checkPage(spanish, `/claim?token=${encodeURIComponent(claimToken)}`);
+    assert.equal(await textOf(spanish, 'h1'), 'Reclame su credencial');
+    await checkPage(spanish, '/reset-password?token=bogus');
+    assert.equal(await textOf(spanish, 'h1'), 'Elija una contraseña nueva');
     assert.deepEqual(h.offsiteRequests, []);
   });
 
   test('keyboard only: the reset form submits with Enter and shows its problem; a bad link says so', async () => {
     const page = await h.newPage();
     await page.goto(`${h.origin}/reset-password?token=bogus`);
-    await page.keyboard.press('Tab');
+    // The shared header comes first in the Tab order; start at the form's first field.
+    await page.getByLabel('New password (at least 10 characters)').focus();
     await page.keyboard.type('first password 1');
     await page.keyboard.press('Tab');
     await page.keyboard.type('second password 2');
@@ -148,37 +155,56 @@ describe('server-rendered pages in Chromium', { skip: browserSkip, timeout: 120_
     assert.match(await textOf(page, '[role=alert]'), /The two passwords do not match/);
     await checkLoadedPage(page, 'reset-password with a problem');
 
-    // The confirm button is the only control: Tab, then Enter posts the (bogus) token.
+    // The confirm button is the form's only control: Enter on it posts the (bogus) token.
     await page.goto(`${h.origin}/verify-email?token=bogus`);
-    await page.keyboard.press('Tab');
+    await page.getByRole('button', { name: 'Confirm my e-mail address' }).focus();
     await Promise.all([page.waitForURL(/\/verify-email$/), page.keyboard.press('Enter')]);
     assert.match(await textOf(page, 'h1'), /This link does not work/);
     await checkLoadedPage(page, 'verify-email with a bad token');
   });
 
-  test('/me/skills and /me/path: the sign-in notice signed out; profile, gap and path signed in', async () => {
-    const signedOut = await h.newPage();
-    await checkPage(signedOut, '/me/skills', { screenshot: 'me-skills-signed-out' });
-    assert.match(await textOf(signedOut, 'main'), /Sign in to Credstack/);
-    await checkPage(signedOut, '/me/path');
-    assert.match(await textOf(signedOut, 'main'), /Sign in to Credstack/);
+  test('the web app: public pages hydrate without errors; verify by paste and by baked badge; Spanish', async () => {
+    const page = await h.newPage();
+    const consoleErrors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    await page.goto(`${h.origin}${credentialPath}`);
+    await page.waitForSelector('html[data-app=ready]');
+    const credentialJson = await page.evaluate(async () => (await fetch('?format=json')).text());
 
-    const page = await h.newPage({ cookie: learner.cookie });
-    await checkPage(page, '/me/skills');
-    assert.match(await textOf(page, 'main'), /Python \(computer programming\)/);
-    // Keyboard only, from a fresh load: Tab to the occupation field, type, Enter submits the GET form.
-    await page.reload();
-    await page.keyboard.press('Tab');
-    await page.keyboard.type(ESCO.dataScientist);
-    await Promise.all([page.waitForURL(/occupation=/), page.keyboard.press('Enter')]);
-    assert.match(await textOf(page, '#gap-heading'), /Gap to data scientist/);
-    await checkLoadedPage(page, '/me/skills with a gap', { screenshot: 'me-skills-gap' });
+    await checkPage(page, '/verify', { screenshot: 'verify' });
+    await page.getByLabel('Credential (JSON or compact vc+jwt)').fill(credentialJson);
+    await page.getByRole('button', { name: 'Verify' }).first().click();
+    await page.waitForSelector('#result [data-verdict]');
+    assert.equal(await page.locator('#result [data-verdict]').getAttribute('data-verdict'), 'valid');
+    await checkLoadedPage(page, 'verify result', { screenshot: 'verify-valid' });
 
-    await checkPage(page, '/me/path');
-    await checkPage(page, `/me/path?${occupationQuery}&objective=cost`, { screenshot: 'me-path' });
-    assert.match(await textOf(page, '#path-heading'), /Recommended path/);
-    assert.ok((await page.locator('ol.steps li').count()) >= 1, 'the path has steps');
-    await checkPage(page, `/me/path?${occupationQuery}&maxHours=lots`);
-    assert.match(await textOf(page, '[role=alert]'), /maxHours must be a number/);
+    const badge = await learner.request({
+      method: 'GET',
+      url: `/api/v1/me/credentials/${credentialPath.split('/').pop()}/badge.png`,
+    });
+    assert.equal(badge.statusCode, 200, badge.body.slice(0, 300));
+    await page.goto(`${h.origin}/verify`);
+    await page.getByLabel('File: JSON, or a baked badge image (PNG or SVG)').setInputFiles({
+      name: 'badge.png',
+      mimeType: 'image/png',
+      buffer: badge.rawPayload,
+    });
+    await page.getByRole('button', { name: 'Verify' }).nth(1).click();
+    await page.waitForSelector('#result [data-verdict]');
+    assert.equal(await page.locator('#result [data-verdict]').getAttribute('data-verdict'), 'valid');
+    assert.match(await textOf(page, '#result'), /PNG/);
+
+    await page.getByLabel('Language').selectOption('es');
+    await page.getByRole('button', { name: 'Change' }).click();
+    await page.waitForSelector('html[lang=es]');
+    assert.equal(await textOf(page, 'h1'), 'Verificar una credencial');
+    await page.waitForSelector('html[data-app=ready]');
+    await checkLoadedPage(page, 'verify in Spanish', { screenshot: 'verify-es' });
+
+    assert.deepEqual(consoleErrors, [], 'no console errors (hydration mismatches show up here)');
+    assert.deepEqual(h.pageErrors, []);
+    assert.deepEqual(h.offsiteRequests, []);
   });
 });

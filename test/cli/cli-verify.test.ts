@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { bakeSvg } from '../../src/core/baking.ts';
 import type { LooseJson } from '../helpers/credentials.ts';
 import {
   type CliResult,
@@ -135,6 +136,15 @@ describe('credstack verify', { concurrency: 1 }, () => {
       report.steps.map((s) => s.id),
       STEP_IDS,
     );
+  });
+
+  test('a baked SVG badge: the vc+jwt inside is verified', async () => {
+    const baked = join(tempDataDir(), '..', 'baked.svg');
+    const jws = readFileSync(fixture('valid-vc-jwt.jwt'), 'utf8').trim();
+    writeFileSync(baked, bakeSvg('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"/>', jws));
+    const run = await verify([baked, '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual([parseReport(run).verdict, parseReport(run).format], ['valid', 'vc+jwt']);
   });
 
   test('a tampered credential: exit 1, the proof step failed', async () => {

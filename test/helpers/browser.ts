@@ -1,3 +1,4 @@
+import { ensureWebBuild } from '../../src/web/server/build.ts';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -55,6 +56,8 @@ async function freePort(): Promise<number> {
 
 /** Starts the application on a free loopback port and launches Chromium. Close it in `after`. */
 export async function startBrowserHarness(env: Record<string, string> = {}): Promise<BrowserHarness> {
+  // The console and wallet are browser apps: build their bundle first when missing or stale (a few s).
+  await ensureWebBuild();
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const ctx = await buildTestApp({ env: { PUBLIC_URL: origin, AUTH_RATE_LIMIT_MAX: '100000', ...env } });

@@ -463,7 +463,7 @@ function headersArbitrary(mode: Mode): fc.Arbitrary<Record<string, string>> {
 // ---------------------------------------------------------------------------------------------------------
 // The check every response must pass
 
-const HTML_ERROR_PAGES = new Set(['POST /verify-email', 'POST /reset-password']);
+const HTML_ERROR_PAGES = new Set(['POST /verify-email', 'POST /reset-password', 'POST /verify']);
 const STACK_TRACE = /\n\s+at |\bat [\w.<>]+ \(|node_modules|\.ts:\d+:\d+|\.js:\d+:\d+/;
 
 function describeRequest(request: InjectOptions): string {

@@ -257,6 +257,34 @@ describe('GET /api/v1/me/credentials', () => {
   });
 });
 
+describe('GET /api/v1/me/credentials/:id', () => {
+  test('the holder reads one credential; anyone else, an unknown id and a malformed one do not', async () => {
+    const own = await holder.request({ method: 'GET', url: `/api/v1/me/credentials/${heldA.id}` });
+    assert.equal(own.statusCode, 200, own.body);
+    const { credential } = json<{ credential: HeldBody }>(own);
+    assert.deepEqual(Object.keys(credential).sort(), HELD_FIELDS);
+    assert.equal(credential.id, heldA.id);
+    assert.equal(credential.organisation.slug, slugA);
+    assert.ok(!own.body.toLowerCase().includes(holder.email));
+
+    const stranger = await signedInUser(ctx, { email: uniqueEmail('reader') });
+    for (const [session, id] of [
+      [stranger, heldA.id],
+      [issuerA, heldA.id],
+      [holder, others.id],
+      [holder, randomUUID()],
+    ] as const) {
+      const response = await session.request({ method: 'GET', url: `/api/v1/me/credentials/${id}` });
+      assert.equal(response.statusCode, 404, response.body);
+      assert.equal(problem(response).code, 'not_found');
+    }
+    const malformed = await holder.request({ method: 'GET', url: '/api/v1/me/credentials/not-a-uuid' });
+    assert.equal(malformed.statusCode, 400, malformed.body);
+    const anonymous = await ctx.app.inject({ method: 'GET', url: `/api/v1/me/credentials/${heldA.id}` });
+    assert.equal(anonymous.statusCode, 401, anonymous.body);
+  });
+});
+
 describe('PATCH /api/v1/me/credentials/:id', () => {
   test('the holder shows their name on the public page and hides it again; each change is audited', async () => {
     assert.doesNotMatch(await publicPage(heldA), /Lea Learner/, 'hidden by default');

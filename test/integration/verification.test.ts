@@ -215,7 +215,10 @@ describe('GET /credentials/:id', () => {
     assert.match(html, /property="og:title"/);
     assert.doesNotMatch(html, /@example\.org/i, 'the recipient e-mail never appears');
     assert.doesNotMatch(html, /Lea Learner/, 'the holder has not made the name public');
-    assert.ok(!/<script/i.test(html));
+    // No inline script: only the bundle (by src) and the page's JSON data block.
+    for (const tag of html.match(/<script\b[^>]*>/gi) ?? []) {
+      assert.match(tag, /type="module" src="\/assets\/|type="application\/json"/, tag);
+    }
   });
 
   test('the page reports revocation', async () => {
@@ -301,7 +304,13 @@ describe('GET /credentials/:id', () => {
           headers: { accept },
         });
         assert.equal(response.statusCode, 404, `${id} ${accept}`);
-        assert.equal(problem(response).code, 'not_found');
+        if (accept === 'text/html') {
+          // A person's browser gets a page saying so; machines get the problem document.
+          assert.match(String(response.headers['content-type']), /text\/html/);
+          assert.match(response.body, /There is nothing at this address/);
+        } else {
+          assert.equal(problem(response).code, 'not_found');
+        }
       }
     }
   });

@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { sniffCredentialFile, unbakeCredential } from '../../core/baking.ts';
+import { isAppError } from '../../core/errors.ts';
 import { createGuardedFetch } from '../../core/net/guarded-fetch.ts';
 import type { CredentialVerificationReport } from '../../core/vc/verify.ts';
 import { formatReportText } from '../../core/vc/verify.ts';
@@ -10,6 +12,8 @@ import { cliConfig, withServices } from '../runtime.ts';
 export const EXIT_COULD_NOT_CHECK = 2;
 
 const MAX_INPUT_BYTES = 4 * 1024 * 1024;
+/** Baked badges are images: the same limit as POST /api/v1/verify/file. */
+const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 const CREDENTIAL_ACCEPT =
   'application/vc, application/vc+jwt;q=0.9, application/vc+ld+json;q=0.8, application/ld+json;q=0.7, application/json;q=0.6';
 
@@ -21,7 +25,7 @@ export const verifyCommand = defineCommand({
     {
       name: 'FILE|URL|-',
       description:
-        'A credential file (JSON or compact vc+jwt), an http(s) URL to fetch it from, or - for stdin',
+        'A credential file (JSON, compact vc+jwt, or a baked PNG/SVG badge), an http(s) URL to fetch it from, or - for stdin',
       required: true,
     },
   ],
@@ -39,6 +43,7 @@ export const verifyCommand = defineCommand({
   ],
   examples: [
     'credstack verify badge.json',
+    'credstack verify baked-badge.png',
     'credstack verify https://credstack.example/credentials/01J… --json',
     'cat badge.jwt | credstack verify -',
   ],
@@ -89,16 +94,16 @@ export const verifyCommand = defineCommand({
 type PresentedReport = { verdict: 'valid' | 'invalid' | 'unknown' } & Record<string, unknown>;
 
 async function readCredential(source: string, io: CliIo, publicUrl: URL, offline: boolean): Promise<unknown> {
-  let text: string;
+  let bytes: Buffer;
   if (source === '-') {
     const chunks: Buffer[] = [];
     for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-    text = Buffer.concat(chunks).toString('utf8');
+    bytes = Buffer.concat(chunks);
   } else if (/^https?:\/\//i.test(source)) {
-    text = await fetchCredential(source, publicUrl, offline);
+    bytes = Buffer.from(await fetchCredential(source, publicUrl, offline));
   } else {
     try {
-      text = await readFile(source, 'utf8');
+      bytes = await readFile(source);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       throw new CliError(
@@ -106,8 +111,20 @@ async function readCredential(source: string, io: CliIo, publicUrl: URL, offline
       );
     }
   }
-  if (Buffer.byteLength(text) > MAX_INPUT_BYTES) throw new CliError('the credential is larger than 4 MiB');
-  const trimmed = text.trim();
+  const format = sniffCredentialFile(bytes);
+  if (format === 'png' || format === 'svg') {
+    if (bytes.length > MAX_IMAGE_BYTES) throw new CliError('the image is larger than 10 MiB');
+    // A baked badge: the credential inside is what gets verified.
+    try {
+      return unbakeCredential(bytes).credential;
+    } catch (error) {
+      if (isAppError(error))
+        throw new CliError(`${source === '-' ? 'standard input' : source}: ${error.message}`);
+      throw error;
+    }
+  }
+  if (bytes.length > MAX_INPUT_BYTES) throw new CliError('the credential is larger than 4 MiB');
+  const trimmed = bytes.toString('utf8').trim();
   if (trimmed === '') throw new UsageError(`${source === '-' ? 'standard input' : source} is empty`);
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     try {

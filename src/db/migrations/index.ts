@@ -11,6 +11,9 @@ import * as m0009 from './0009-portfolio.ts';
 import * as m0010 from './0010-issuance.ts';
 import * as m0011 from './0011-skill-profiles.ts';
 import * as m0012 from './0012-path-candidates.ts';
+import * as m0013 from './0013-wallet-profiles.ts';
+import * as m0014 from './0014-pathways.ts';
+import * as m0015 from './0015-organisation-logos.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so the same list works from source,
@@ -29,4 +32,7 @@ export const migrations: Record<string, Migration> = {
   '0010-issuance': m0010,
   '0011-skill-profiles': m0011,
   '0012-path-candidates': m0012,
+  '0013-wallet-profiles': m0013,
+  '0014-pathways': m0014,
+  '0015-organisation-logos': m0015,
 };

@@ -19,6 +19,7 @@ import type {
 } from '../catalogue/catalogue.ports.ts';
 import type { SUPERVISION_LEVELS } from '../catalogue/definition.model.ts';
 import type { OrganisationsService } from '../organisations/organisations.service.ts';
+import { createAttemptOutcomes } from './assessments.outcomes.ts';
 import {
   createAssessmentsRepository,
   type NewItemRow,
@@ -980,6 +981,8 @@ export function createAssessmentsService(deps: AssessmentsServiceDeps) {
   }
 
   return {
+    // Read-only aggregate for the analytics module.
+    ...createAttemptOutcomes({ db: deps.db }),
     getTest,
     updateSettings,
     addItem,

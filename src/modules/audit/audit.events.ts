@@ -2,9 +2,12 @@ import type { IssuedVia } from '../../db/schema.ts';
 import type { AssessmentsAuditEvents } from '../assessments/assessments.events.ts';
 import type { CatalogueAuditEvents } from '../catalogue/catalogue.events.ts';
 import type { IssuanceAuditEvents } from '../issuance/issuance.events.ts';
+import type { OrganisationLogosAuditEvents } from '../organisation-logos/organisation-logos.events.ts';
+import type { PathwaysAuditEvents } from '../pathways/pathways.events.ts';
 import type { PortfolioAuditEvents } from '../portfolio/portfolio.events.ts';
 import type { SkillProfileAuditEvents } from '../skill-profile/skill-profile.events.ts';
 import type { SkillsAuditEvents } from '../skills/skills.events.ts';
+import type { WalletAuditEvents } from '../wallet/wallet.events.ts';
 
 /**
  * Every audit event type and the shape of its data. Adding a state change means adding its event here;
@@ -16,7 +19,10 @@ export interface AuditEventData
     AssessmentsAuditEvents,
     PortfolioAuditEvents,
     IssuanceAuditEvents,
-    SkillProfileAuditEvents {
+    SkillProfileAuditEvents,
+    PathwaysAuditEvents,
+    WalletAuditEvents,
+    OrganisationLogosAuditEvents {
   'user.created': { via: 'signup' | 'cli' | 'admin' | 'seed' | 'invitation' };
   'user.email_verified': Record<string, never>;
   'user.password_changed': { via: 'change' | 'reset' | 'cli' };

@@ -25,6 +25,28 @@ export interface DefinitionRecord {
   uri: string;
 }
 
+/**
+ * A definition series as pathways see it: its published version, or (when none is published) its latest
+ * version, whose status then says why it cannot be used (draft, in review, retired).
+ */
+export interface SeriesSummary {
+  seriesId: string;
+  /** The version read (the published one when there is one). */
+  definitionId: string;
+  version: number;
+  status: DefinitionStatus;
+  source: DefinitionSource;
+  organisationId: string;
+  title: string;
+  /** Our page of the version, or an external entry's source URI. */
+  uri: string;
+  creditPoints: number | null;
+  hours: number | null;
+  level: { framework: string; value: string } | null;
+  cost: { amount: number; currency: string | null } | null;
+  skillUris: string[];
+}
+
 export interface DefinitionLookup {
   /** The version, or null if there is none. */
   getDefinitionRecord(options: { definitionId: string; trx?: Db }): Promise<DefinitionRecord | null>;

@@ -427,6 +427,36 @@ export function createCatalogueRepository() {
             .execute(db)
             .then((result) => result.rows),
 
+    /** Per series: the published version, else the latest one (pathways judge the status). */
+    findSeriesSummaryRows: (db: Db, seriesIds: string[]) =>
+      seriesIds.length === 0
+        ? Promise.resolve([])
+        : db
+            .selectFrom(CD)
+            .select([
+              'id',
+              'series_id',
+              'version',
+              'status',
+              'source',
+              'organisation_id',
+              'title',
+              'source_uri',
+              'credit_points',
+              'hours',
+              'level_framework',
+              'level_value',
+              'cost_amount',
+              'cost_currency',
+              'skill_uris',
+            ])
+            .distinctOn('series_id')
+            .where('series_id', 'in', seriesIds)
+            .orderBy('series_id')
+            .orderBy(sql`status = 'published'`, 'desc')
+            .orderBy('version', 'desc')
+            .execute(),
+
     /**
      * The same filtered search with a plain `ILIKE` scan instead of the text index: the benchmark's
      * baseline, kept here so both run the identical filters.

@@ -18,7 +18,9 @@ import type {
   DefinitionLookup,
   DefinitionRecord,
   InstrumentReadiness,
+  SeriesSummary,
 } from './catalogue.ports.ts';
+import { createPublishedListing } from './catalogue.published.ts';
 import {
   type CatalogueSearchFilter,
   type CatalogueSearchRow,
@@ -1262,6 +1264,38 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
     };
   }
 
+  /** Pathways: what each series is now (published version, else latest); unknown series are absent. */
+  async function getSeriesSummaries(options: {
+    seriesIds: readonly string[];
+    trx?: Db;
+  }): Promise<Map<string, SeriesSummary>> {
+    const ids = [...new Set(options.seriesIds)].filter(isUuid);
+    const rows = await repo.findSeriesSummaryRows(options.trx ?? deps.db, ids);
+    return new Map(
+      rows.map((row) => [
+        row.series_id,
+        {
+          seriesId: row.series_id,
+          definitionId: row.id,
+          version: row.version,
+          status: row.status,
+          source: row.source,
+          organisationId: row.organisation_id,
+          title: row.title,
+          uri: row.source === 'own' ? definitionUrl(row.id) : (row.source_uri ?? definitionUrl(row.id)),
+          creditPoints: row.credit_points,
+          hours: row.hours,
+          level:
+            row.level_framework && row.level_value
+              ? { framework: row.level_framework, value: row.level_value }
+              : null,
+          cost: row.cost_amount === null ? null : { amount: row.cost_amount, currency: row.cost_currency },
+          skillUris: [...row.skill_uris],
+        },
+      ]),
+    );
+  }
+
   const lookup: DefinitionLookup = { getDefinitionRecord };
 
   /**
@@ -1333,6 +1367,8 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
   }
 
   return {
+    // Read-only listing for the public issuer page.
+    ...createPublishedListing({ db: deps.db, definitionUrl }),
     createDefinition,
     updateDefinition,
     submitDefinition,
@@ -1350,6 +1386,7 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
     importCatalogue,
     getDefinitionRecord: lookup.getDefinitionRecord,
     getDefinitionRecords,
+    getSeriesSummaries,
     achievementFor,
     definitionUrl,
   };

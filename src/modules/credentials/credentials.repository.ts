@@ -74,6 +74,14 @@ export function createCredentialsRepository() {
     insertCredential: (db: Db, row: NewCredential) =>
       db.insertInto('credentials').values(row).returningAll().executeTakeFirstOrThrow(),
 
+    /** Which of the ids are stored (committed, when read from outside the issuing transaction). */
+    existingCredentialIds: async (db: Db, ids: string[]): Promise<string[]> =>
+      ids.length === 0
+        ? []
+        : (await db.selectFrom('credentials').select('id').where('id', 'in', ids).execute()).map(
+            (row) => row.id,
+          ),
+
     findCredential: (db: Db, organisationId: string, id: string) =>
       db
         .selectFrom('credentials')

@@ -37,6 +37,10 @@ export const credentialsRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (a
   const limit = {
     rateLimit: { max: deps.config.issueRateLimit.max, timeWindow: deps.config.issueRateLimit.windowMs },
   };
+  // Announcements of credentials issued in other modules' transactions finish before the database closes.
+  app.addHook('onClose', async () => {
+    await credentials.whenEventsSettled();
+  });
 
   app.post(
     '/orgs/:slug/credentials',

@@ -165,6 +165,7 @@ export const CredentialSummary = Type.Object({
     Type.Literal('assessment'),
     Type.Literal('bulk'),
     Type.Literal('external-result'),
+    Type.Literal('pathway'),
   ]),
   definitionId: Type.Union([Uuid, Type.Null()], {
     description: 'The catalogue definition version the credential was awarded for',

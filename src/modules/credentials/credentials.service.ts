@@ -1,9 +1,12 @@
+import { randomInt } from 'node:crypto';
 import * as vc from '@digitalbazaar/vc';
+import { sql } from 'kysely';
 import { type Actor, actorRef } from '../../core/actor.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Config } from '../../core/config.ts';
 import { AppError } from '../../core/errors.ts';
 import { type IdGenerator, isUuid } from '../../core/ids.ts';
+import type { Logger } from '../../core/logger.ts';
 import { BUNDLED_CONTEXTS, CONTEXT_URLS, createDocumentLoader } from '../../core/vc/contexts.ts';
 import { findVcError, UnknownContextError } from '../../core/vc/errors.ts';
 import {
@@ -27,7 +30,9 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { MailService } from '../mail/mail.service.ts';
 import type { OrganisationAccess, OrganisationsService } from '../organisations/organisations.service.ts';
 import { credentialIssuedMail, credentialStatusMail } from './credentials.mail.ts';
+import type { CredentialEvents, IssuedCredentialEvent } from './credentials.ports.ts';
 import { createCredentialsRepository, type Holding } from './credentials.repository.ts';
+import { createCredentialStatistics } from './credentials.statistics.ts';
 import {
   type AllocatedStatus,
   createStatusListsService,
@@ -88,6 +93,10 @@ export interface CredentialsServiceDeps {
   holdings?: HolderHoldings;
   /** See StatusListsServiceDeps.randomIndex (tests only). */
   randomIndex?: (size: number) => number;
+  /** Told about issued, claimed and status-changed credentials once committed (pathways listen). */
+  events?: CredentialEvents;
+  /** Where a failing event listener is reported. */
+  logger?: Pick<Logger, 'error'>;
 }
 
 /** How an issued credential is secured. */
@@ -142,7 +151,7 @@ export interface IssueForDefinitionOptions {
   result?: ResultInput[];
   evidence?: EvidenceInput[];
   narrative?: string;
-  via: 'assessment' | 'bulk' | 'external-result';
+  via: 'assessment' | 'bulk' | 'external-result' | 'pathway';
   /**
    * One credential per key and organisation: a second call with the same key returns the credential the
    * first one issued (`alreadyIssued: true`) instead of issuing another.
@@ -177,6 +186,8 @@ export interface PublicCredential {
   achievementName: string | null;
   status: CredentialStatus;
   statusChangedAt: Date | null;
+  /** The issuer's stated reason while revoked or suspended (the public page shows it); null when active. */
+  statusReason: string | null;
   validFrom: Date | null;
   validUntil: Date | null;
   /** `validUntil` has passed (independent of revocation). */
@@ -214,6 +225,8 @@ const MAX_REASON = 500;
 const MAX_NAME = 500;
 export const DEFAULT_CRYPTOSUITE: Cryptosuite = 'eddsa-rdfc-2022';
 const DEADLOCK_RETRIES = 3;
+/** First key of the advisory locks by which an event waiter learns that a caller's transaction ended. */
+const EVENTS_LOCK_CLASS = 0x63726564;
 
 function isObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -382,12 +395,90 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
    */
   async function transaction<T>(work: (trx: Db) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
+      let used: Db | undefined;
       try {
-        return await deps.db.transaction().execute(work);
+        const result = await deps.db.transaction().execute((trx) => {
+          used = trx;
+          ownTransactions.add(trx);
+          return work(trx);
+        });
+        // Committed: what it issued is announced now, before the caller gets its answer.
+        const issued = used ? issuedIn.get(used) : undefined;
+        if (issued) await announce('afterIssued', (events) => events.afterIssued({ credentials: issued }));
+        return result;
       } catch (error) {
         if (!isDeadlock(error) || attempt >= DEADLOCK_RETRIES) throw error;
       }
     }
+  }
+
+  // Events: listeners hear of credentials only after their transaction commits ------------------------------
+
+  /** Transactions this service opened (it knows when they commit); any other is a caller's. */
+  const ownTransactions = new WeakSet<Db>();
+  /** The credentials each open transaction issued, announced once it commits. */
+  const issuedIn = new WeakMap<Db, IssuedCredentialEvent[]>();
+  /** Announcements still running in the background (caller-owned transactions), for whenEventsSettled. */
+  const inFlight = new Set<Promise<void>>();
+
+  /** Runs a listener; its failure is logged and never reaches the issuer or the status change. */
+  async function announce(name: string, call: (events: CredentialEvents) => Promise<void>): Promise<void> {
+    const events = deps.events;
+    if (!events) return;
+    try {
+      await call(events);
+    } catch (error) {
+      deps.logger?.error({ err: error, listener: name }, 'a credential event listener failed');
+    }
+  }
+
+  /**
+   * Notes a credential issued in `trx`. In this service's own transactions it is announced after the commit
+   * (see transaction()). A caller's transaction (issueForDefinition with `trx`: bulk batches, results,
+   * assessments, pathway completions) commits out of sight: the first issuance in it takes a
+   * transaction-scoped advisory lock, and a waiter on another connection blocks on that lock until the
+   * transaction ends, then announces whichever of its credentials were committed (none after a rollback).
+   * On PGlite, the one connection is itself the wait.
+   */
+  async function noteIssued(trx: Db, event: IssuedCredentialEvent): Promise<void> {
+    if (!deps.events) return;
+    const pending = issuedIn.get(trx);
+    if (pending) {
+      pending.push(event);
+      return;
+    }
+    const issued = [event];
+    issuedIn.set(trx, issued);
+    if (ownTransactions.has(trx)) return;
+    const key = randomInt(2 ** 31);
+    await sql`select pg_advisory_xact_lock(${EVENTS_LOCK_CLASS}::int, ${key}::int)`.execute(trx);
+    const waiter = announceAfterCallerCommits(key, issued).finally(() => inFlight.delete(waiter));
+    inFlight.add(waiter);
+  }
+
+  async function announceAfterCallerCommits(key: number, issued: IssuedCredentialEvent[]): Promise<void> {
+    try {
+      await deps.db.transaction().execute(async (wait) => {
+        await sql`select pg_advisory_xact_lock(${EVENTS_LOCK_CLASS}::int, ${key}::int)`.execute(wait);
+      });
+      const committed = new Set(
+        await repo.existingCredentialIds(
+          deps.db,
+          issued.map((event) => event.credentialId),
+        ),
+      );
+      const credentials = issued.filter((event) => committed.has(event.credentialId));
+      if (credentials.length > 0) {
+        await announce('afterIssued', (events) => events.afterIssued({ credentials }));
+      }
+    } catch (error) {
+      deps.logger?.error({ err: error }, 'waiting to announce issued credentials failed');
+    }
+  }
+
+  /** Resolves once every background announcement (and what it set off) has finished: tests, shutdown. */
+  async function whenEventsSettled(): Promise<void> {
+    while (inFlight.size > 0) await Promise.all([...inFlight]);
   }
 
   async function secure(
@@ -517,6 +608,13 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
       },
     });
     await statusLists.recordAllocations(trx, actor, allocation);
+    await noteIssued(trx, {
+      credentialId,
+      organisationId: organisation.id,
+      definitionId: record.definition_id,
+      recipientEmail: record.recipient_email,
+      via: options.via,
+    });
     if (record.recipient_email && options.notifyRecipient !== false) {
       await mail.enqueue(
         trx,
@@ -876,7 +974,7 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
   }): Promise<CredentialDetails> {
     const reason = checkReason(options.reason);
     const via: StatusVia = options.via ?? (options.actor.kind === 'system' ? 'cli' : 'api');
-    return transaction(async (trx) => {
+    const changed = await transaction(async (trx) => {
       const access = await organisations.requireAccess({
         actor: options.actor,
         slug: options.slug,
@@ -948,6 +1046,15 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
       }
       return details(trx, updated);
     });
+    await announce('afterStatusChanged', (events) =>
+      events.afterStatusChanged({
+        credentialId: changed.record.id,
+        organisationId: changed.record.organisation_id,
+        status: changed.record.status,
+        action: options.action,
+      }),
+    );
+    return changed;
   }
 
   function held(
@@ -1025,6 +1132,15 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
     return rows.map(held);
   }
 
+  /** One credential the signed-in user holds; to anyone else it does not exist (404). */
+  async function getMyCredential(options: { actor: Actor; id: string }): Promise<HeldCredential> {
+    const holding = await holdingOf(options.actor, deps.db);
+    if (!isUuid(options.id)) throw AppError.notFound('Credential');
+    const row = await repo.findHolderCredential(deps.db, options.id, holding);
+    if (!row) throw AppError.notFound('Credential');
+    return held(row);
+  }
+
   /**
    * The holder shows or hides their name on the credential's public page. Only the holder (the signed-in
    * user whose verified address it was issued to) may; to anyone else the credential does not exist (404).
@@ -1080,6 +1196,7 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
       achievementName: row.achievement_name,
       status: row.status,
       statusChangedAt: row.status_changed_at,
+      statusReason: row.status === 'active' ? null : row.status_reason,
       validFrom: row.valid_from,
       validUntil: row.valid_until,
       expired: row.valid_until !== null && row.valid_until.getTime() <= now.getTime(),
@@ -1102,9 +1219,12 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
       changeStatus({ ...options, action: 'reinstate' }),
     changeStatus,
     listMyCredentials,
+    getMyCredential,
     listHeldCredentialsOf,
     setHolderNameVisibility,
     getPublicCredential,
+    // Read-only aggregates for the analytics module.
+    ...createCredentialStatistics({ db: deps.db }),
     /** The published status list (JSON text), its ETag and last change, for GET /status-lists/:listId. */
     getStatusList: statusLists.getPublishedList,
     loadLocalStatusList: statusLists.loadLocalStatusList,
@@ -1112,6 +1232,7 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
     statusListUrl: statusLists.listUrl,
     /** The public page of a credential (also the `id` of credentials Credstack numbers). */
     pageUrl,
+    whenEventsSettled,
   };
 }
 

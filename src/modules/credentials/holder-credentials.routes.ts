@@ -17,7 +17,7 @@ const security = SESSION_ONLY;
 
 /**
  * The credentials issued to the signed-in user, under /api/v1/me: list them (once their e-mail address is
- * verified) and choose whether their name appears on each credential's public page.
+ * verified), read one, and choose whether their name appears on each credential's public page.
  */
 export const holderCredentialsRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
   const { credentials } = deps.services;
@@ -47,6 +47,27 @@ export const holderCredentialsRoutes: FastifyPluginAsync<{ deps: AppDeps }> = as
         ),
         nextCursor: page.nextCursor,
       };
+    },
+  );
+
+  app.get(
+    '/me/credentials/:id',
+    {
+      schema: {
+        tags: ['me'],
+        summary: 'One of your credentials',
+        description:
+          'Only the holder may see it (404 for anyone else); 403 email_not_verified as for the list.',
+        security,
+        params: HeldCredentialParams,
+        response: { 200: HeldCredentialResponse, ...errors },
+      },
+    },
+    async (request) => {
+      const actor = requireUser(request);
+      const { id } = request.params as { id: string };
+      const held = await credentials.getMyCredential({ actor, id });
+      return { credential: presentHeldCredential(held, credentials.pageUrl(held.record.id)) };
     },
   );
 

@@ -22,6 +22,7 @@ import type {
 import type { AuditService } from '../audit/audit.service.ts';
 import type { DefinitionLookup, DefinitionRecord } from '../catalogue/catalogue.ports.ts';
 import { SUPERVISION_LEVELS } from '../catalogue/definition.model.ts';
+import type { CredentialEvents } from '../credentials/credentials.ports.ts';
 import type { MailService } from '../mail/mail.service.ts';
 import type { OrganisationAccess, OrganisationsService } from '../organisations/organisations.service.ts';
 import { claimMail, emailConfirmationMail } from './issuance.mail.ts';
@@ -85,6 +86,8 @@ export interface IssuanceServiceDeps {
   accounts: RecipientAccounts;
   /** Rows issued per transaction (tests use small batches). */
   batchSize?: number;
+  /** Told about claimed credentials once the claim commits (pathways complete on it). */
+  claims?: Pick<CredentialEvents, 'afterClaimed'>;
 }
 
 /** One result as an LMS or another system reports it. */
@@ -1013,7 +1016,7 @@ export function createIssuanceService(deps: IssuanceServiceDeps) {
   async function claimCredentials(options: { actor: Actor; token: string }): Promise<ClaimedCredential[]> {
     if (options.actor.kind !== 'user') throw new AppError('unauthenticated', 'Sign in to claim a credential');
     const user = options.actor;
-    return db.transaction().execute(async (trx) => {
+    const bound = await db.transaction().execute(async (trx) => {
       const userEmail = await accounts.verifiedEmailOf({ actor: user, trx });
       const token = options.token;
       const claim =
@@ -1057,6 +1060,18 @@ export function createIssuanceService(deps: IssuanceServiceDeps) {
       }
       return claimed;
     });
+    // After the commit: a listener's failure must not undo the claim.
+    if (bound.length > 0 && deps.claims) {
+      try {
+        await deps.claims.afterClaimed({
+          userId: user.userId,
+          credentialIds: bound.map((item) => item.credentialId),
+        });
+      } catch (error) {
+        logger.error({ err: error }, 'a claim listener failed');
+      }
+    }
+    return bound;
   }
 
   /** For other modules: the credentials bound to a user by claiming, newest claim first. */

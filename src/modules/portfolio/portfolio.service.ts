@@ -25,6 +25,7 @@ import type { MailService } from '../mail/mail.service.ts';
 import type { OrganisationAccess, OrganisationsService } from '../organisations/organisations.service.ts';
 import { checkFileType } from './portfolio.files.ts';
 import { type MailedCriterion, submissionFailedMail, submissionPassedMail } from './portfolio.mail.ts';
+import { createDecisionOutcomes } from './portfolio.outcomes.ts';
 import { createPortfolioRepository } from './portfolio.repository.ts';
 import {
   defaultSettings,
@@ -1354,6 +1355,8 @@ export function createPortfolioService(deps: PortfolioServiceDeps) {
   }
 
   return {
+    // Read-only aggregate for the analytics module.
+    ...createDecisionOutcomes({ db: deps.db }),
     getRubric,
     saveRubric,
     deleteRubric,

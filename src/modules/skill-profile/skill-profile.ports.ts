@@ -15,3 +15,15 @@ export interface SkillExtractionPort {
 export interface LearningPathPort {
   recommendPath(options: { actor: Actor; request: PathRequest }): Promise<LearningPath>;
 }
+
+/**
+ * What the skill profile needs from pathways (src/modules/pathways): the skills of the published pathway's
+ * components the learner has not counted yet, for a `{ kind: 'pathway' }` gap target. 404 for a pathway
+ * that is not published.
+ */
+export interface PathwaySkillsPort {
+  remainingSkillsOf(options: {
+    userId: string;
+    id: string;
+  }): Promise<{ label: string; uri: string; skillUris: string[] }>;
+}

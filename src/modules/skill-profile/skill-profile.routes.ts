@@ -103,7 +103,7 @@ export const skillProfileRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (
           'The target is a job text (skills extracted), an ESCO/O*NET occupation, a role profile, or a list ' +
           'of skill URIs. Partly covered: only declared, only an expired credential, or only a related ' +
           'skill (broader, narrower, organisation mapping). A target with no known skills answers 422 ' +
-          '`target_has_no_skills`; pathway targets are not available yet (422).',
+          '`target_has_no_skills`; a pathway target (its id) gives the skills of the components still to earn.',
         security: sessionOnly,
         body: GapBody,
         response: { 200: GapResponse, ...errors },
@@ -180,6 +180,36 @@ export const skillProfileRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (
       write: ' (scope skills:manage)',
     },
   ];
+
+  app.get(
+    '/me/target-role-profiles',
+    {
+      schema: {
+        tags,
+        summary: 'Role profiles I can aim at: my own and the organisations’ public ones (for gap and path)',
+        security: sessionOnly,
+        response: {
+          200: Type.Object(
+            {
+              roleProfiles: Type.Array(
+                Type.Object(
+                  { id: Type.String(), name: Type.String(), mine: Type.Boolean() },
+                  { additionalProperties: false },
+                ),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const actor = requireUser(request);
+      const roleProfiles = await skillProfile.listTargetRoleProfiles({ actor });
+      return { roleProfiles: roleProfiles.map(({ id, name, mine }) => ({ id, name, mine })) };
+    },
+  );
 
   for (const scope of scopes) {
     app.get(

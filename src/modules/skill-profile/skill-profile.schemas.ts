@@ -55,7 +55,10 @@ export const GapTargetSchema = strict(
         Type.Literal('skills'),
         Type.Literal('pathway'),
       ],
-      { description: 'pathway is not available yet (pathways arrive with issue 6): answers 422' },
+      {
+        description:
+          'pathway: the skills of the published pathway’s components the learner has not earned yet',
+      },
     ),
     text: Type.Optional(
       Type.String({ maxLength: 200_000, description: 'kind text: a job post, RFP or brief' }),

@@ -36,7 +36,7 @@ import {
   statusOf,
   type TargetSkill,
 } from './gap.ts';
-import type { LearningPathPort, SkillExtractionPort } from './skill-profile.ports.ts';
+import type { LearningPathPort, PathwaySkillsPort, SkillExtractionPort } from './skill-profile.ports.ts';
 import { createSkillProfileRepository, type RoleProfileOwner } from './skill-profile.repository.ts';
 
 export interface SkillProfileServiceDeps {
@@ -51,6 +51,8 @@ export interface SkillProfileServiceDeps {
   skills: Pick<SkillsService, 'resolveSkills' | 'getOccupation' | 'relatedSkills'>;
   extraction: SkillExtractionPort;
   learningPath: LearningPathPort;
+  /** Pathway gap targets; without it (some tests) they answer 422. */
+  pathways?: PathwaySkillsPort;
 }
 
 export interface SkillProfile {
@@ -697,12 +699,31 @@ export function createSkillProfileService(deps: SkillProfileServiceDeps) {
           extraction: null,
         };
       }
-      case 'pathway':
+      case 'pathway': {
+        if (deps.pathways) {
+          // The skills of the components still to earn: what the learner has counted is not a gap.
+          const remaining = await deps.pathways.remainingSkillsOf({ userId: learnerId, id: target.id });
+          const resolved = await skills.resolveSkills({ uris: remaining.skillUris });
+          return {
+            skills: remaining.skillUris
+              .map((uri) => resolved.get(uri))
+              .filter((skill): skill is ResolvedSkill => skill !== undefined)
+              .map((skill) => ({
+                uri: skill.uri,
+                label: skill.label,
+                importance: 'essential' as SkillImportance,
+              })),
+            label: remaining.label,
+            uri: remaining.uri,
+            extraction: null,
+          };
+        }
         throw new AppError('validation_failed', 'Pathway targets are not available yet', {
           detail:
             'Gap analysis against a pathway arrives with pathways (issue 6). Use a job text, an occupation, a role profile or a list of skills.',
           fields: [{ in: 'body', pointer: '/target/kind', message: 'pathway targets are not available yet' }],
         });
+      }
       default:
         throw badTarget('Unknown target kind', '/kind', 'must be text, occupation, role-profile or skills');
     }
@@ -717,6 +738,7 @@ export function createSkillProfileService(deps: SkillProfileServiceDeps) {
     if (target.kind === 'text') need('text', typeof given.text === 'string', 'the text');
     if (target.kind === 'occupation') need('uri', typeof given.uri === 'string', 'the occupation URI');
     if (target.kind === 'role-profile') need('id', typeof given.id === 'string', 'the role profile id');
+    if (target.kind === 'pathway') need('id', typeof given.id === 'string', 'the pathway id');
     if (target.kind === 'skills') {
       need('uris', Array.isArray(given.uris) && given.uris.length > 0, 'at least one skill URI');
     }

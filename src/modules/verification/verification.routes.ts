@@ -2,8 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { AppError } from '../../core/errors.ts';
 import type { AppDeps } from '../../deps.ts';
-import { page } from '../../http/html.ts';
 import { negotiate } from '../../http/negotiate.ts';
+import { sendWebPage } from '../../http/web.ts';
 import { presentCredentialPage } from './credential-page.presenter.ts';
 import {
   presentCredentialReport,
@@ -179,10 +179,10 @@ export const verificationRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (
       const checked = await verification.checkPublishedCredential({ id });
       if (!checked) throw credentialNotFound();
       const view = presentCredentialPage(checked);
-      return reply
-        .type('text/html; charset=utf-8')
-        .header('cache-control', 'no-store')
-        .send(page(view.title, view.body, view.head));
+      return sendWebPage(request, reply, {
+        data: { page: 'credential', props: view.props },
+        meta: view.meta,
+      });
     },
   );
 };

@@ -1,0 +1,93 @@
+/**
+ * Strings of the pages the server renders for links and identifiers: the landing pages of mailed links
+ * (confirm e-mail, reset password, invitation, claim) and a definition version's public page.
+ */
+export const pagesEn = {
+  'pages.linkInvalid.title': 'This link does not work',
+  'pages.linkInvalid.token_invalid': 'The link is unknown, already used or expired.',
+  'pages.linkInvalid.conflict': 'Another account confirmed this address first.',
+  'pages.linkInvalid.other': 'The link could not be used: {detail}',
+  'pages.linkInvalid.advice.verifyEmail': 'Sign in and ask for a new confirmation e-mail.',
+  'pages.linkInvalid.advice.resetPassword': 'Ask for a new password reset e-mail.',
+  'pages.linkInvalid.advice.claim': 'Ask the issuer to send a new one.',
+  'pages.linkInvalid.advice.confirmEmail': 'Add the address again for a new one.',
+
+  'pages.verifyEmail.title': 'Confirm your e-mail address',
+  'pages.verifyEmail.intro':
+    'Confirm that this e-mail address is yours to finish setting up your Credstack account.',
+  'pages.verifyEmail.submit': 'Confirm my e-mail address',
+  'pages.verifyEmail.doneTitle': 'Thank you',
+  'pages.verifyEmail.done': 'Your e-mail address is confirmed.',
+
+  'pages.confirmEmail.title': 'Confirm your additional e-mail address',
+  'pages.confirmEmail.intro':
+    'Confirm that this address is yours: credentials issued to it will then count as yours.',
+  'pages.confirmEmail.submit': 'Confirm this address',
+  'pages.confirmEmail.doneTitle': 'Thank you',
+  'pages.confirmEmail.done': 'The address is confirmed: credentials issued to it now count as yours.',
+
+  'pages.reset.title': 'Choose a new password',
+  'pages.reset.password': 'New password (at least {min} characters)',
+  'pages.reset.confirm': 'Repeat the new password',
+  'pages.reset.submit': 'Set new password',
+  'pages.reset.mismatch': 'The two passwords do not match.',
+  'pages.reset.rejected': 'That password cannot be used: {detail}',
+  'pages.reset.doneTitle': 'Password changed',
+  'pages.reset.done': 'Sign in with your new password. Every other session has been signed out.',
+
+  'pages.invitation.title': 'You are invited',
+  'pages.invitation.intro':
+    'Sign in (or create an account) with the e-mail address the invitation was sent to, then accept it with this token:',
+  'pages.invitation.tokenLabel': 'Invitation token',
+  'pages.invitation.api': 'API: send {request} with {body} while signed in.',
+
+  'pages.claim.title': 'Claim your credential',
+  'pages.claim.issued': '{organisation} issued you {title}.',
+  'pages.claim.see': 'See the credential',
+  'pages.claim.toWallet': 'Keep it in my wallet',
+  'pages.definition.earn.test': 'Take the test',
+  'pages.definition.earn.work': 'Hand in your work',
+  'pages.claim.how':
+    'To keep it in your Credstack account, sign in (or create an account with any e-mail address) and claim it with this link’s token: the Credstack app does it for you, or send {request} with {body} while signed in.',
+  'pages.claim.expires': 'The link works once and until {date}.',
+
+  'pages.definition.retired': 'This version is retired. Credentials earned for it remain valid.',
+  'pages.definition.superseded':
+    'This version is retired; it was superseded by a newer version. Credentials earned for it remain valid.',
+  'pages.definition.newerVersion': 'See the newer version',
+  'pages.definition.provider': 'Provider',
+  'pages.definition.version': 'Version',
+  'pages.definition.level': 'Level',
+  'pages.definition.workload': 'Workload',
+  'pages.definition.hours': '{hours, plural, one {# hour} other {# hours}}',
+  'pages.definition.credit': 'Credit',
+  'pages.definition.assessment': 'Assessment',
+  'pages.definition.delivery': 'Delivery',
+  'pages.definition.languages': 'Languages',
+  'pages.definition.cost': 'Cost',
+  'pages.definition.validFor': 'Valid for',
+  'pages.definition.months': '{months, plural, one {# month} other {# months}}',
+  'pages.definition.quality': 'Quality',
+  'pages.definition.qualityScore': '{score} / 100 ({band})',
+  'pages.definition.band.high': 'high',
+  'pages.definition.band.medium': 'medium',
+  'pages.definition.band.low': 'low',
+  'pages.definition.outcomes': 'Learning outcomes',
+  'pages.definition.criteria': 'Criteria',
+  'pages.definition.why': 'Why this quality score',
+  'pages.definition.json': 'This definition as an Open Badges 3.0 Achievement (JSON-LD)',
+  'pages.definition.assessment.test': 'Test',
+  'pages.definition.assessment.practical': 'Practical assessment',
+  'pages.definition.assessment.portfolio': 'Portfolio',
+  'pages.definition.assessment.project': 'Project',
+  'pages.definition.assessment.oral': 'Oral examination',
+  'pages.definition.assessment.exam': 'Examination',
+  'pages.definition.assessment.external': 'Assessed by the provider',
+  'pages.definition.delivery.online': 'Online',
+  'pages.definition.delivery.onsite': 'On site',
+  'pages.definition.delivery.blended': 'Blended (online and on site)',
+  'pages.definition.difficulty.introductory': 'Introductory',
+  'pages.definition.difficulty.intermediate': 'Intermediate',
+  'pages.definition.difficulty.advanced': 'Advanced',
+  'pages.definition.difficulty.expert': 'Expert',
+} as const;

@@ -1,0 +1,93 @@
+import type { pagesEn } from './pages.en.ts';
+
+export const pagesEs: Record<keyof typeof pagesEn, string> = {
+  'pages.linkInvalid.title': 'Este enlace no funciona',
+  'pages.linkInvalid.token_invalid': 'El enlace es desconocido, ya se ha usado o ha caducado.',
+  'pages.linkInvalid.conflict': 'Otra cuenta confirmó antes esta dirección.',
+  'pages.linkInvalid.other': 'No se ha podido usar el enlace: {detail}',
+  'pages.linkInvalid.advice.verifyEmail': 'Inicie sesión y pida un nuevo correo de confirmación.',
+  'pages.linkInvalid.advice.resetPassword': 'Pida un nuevo correo para restablecer la contraseña.',
+  'pages.linkInvalid.advice.claim': 'Pida al emisor que le envíe uno nuevo.',
+  'pages.linkInvalid.advice.confirmEmail': 'Añada de nuevo la dirección para recibir uno nuevo.',
+
+  'pages.verifyEmail.title': 'Confirme su dirección de correo electrónico',
+  'pages.verifyEmail.intro':
+    'Confirme que esta dirección de correo es suya para terminar de configurar su cuenta de Credstack.',
+  'pages.verifyEmail.submit': 'Confirmar mi dirección de correo',
+  'pages.verifyEmail.doneTitle': 'Gracias',
+  'pages.verifyEmail.done': 'Su dirección de correo electrónico está confirmada.',
+
+  'pages.confirmEmail.title': 'Confirme su dirección de correo adicional',
+  'pages.confirmEmail.intro':
+    'Confirme que esta dirección es suya: las credenciales emitidas a ella contarán entonces como suyas.',
+  'pages.confirmEmail.submit': 'Confirmar esta dirección',
+  'pages.confirmEmail.doneTitle': 'Gracias',
+  'pages.confirmEmail.done':
+    'La dirección está confirmada: las credenciales emitidas a ella ya cuentan como suyas.',
+
+  'pages.reset.title': 'Elija una contraseña nueva',
+  'pages.reset.password': 'Contraseña nueva (al menos {min} caracteres)',
+  'pages.reset.confirm': 'Repita la contraseña nueva',
+  'pages.reset.submit': 'Guardar la contraseña nueva',
+  'pages.reset.mismatch': 'Las dos contraseñas no coinciden.',
+  'pages.reset.rejected': 'No se puede usar esa contraseña: {detail}',
+  'pages.reset.doneTitle': 'Contraseña cambiada',
+  'pages.reset.done': 'Inicie sesión con su contraseña nueva. Se han cerrado todas las demás sesiones.',
+
+  'pages.invitation.title': 'Le han invitado',
+  'pages.invitation.intro':
+    'Inicie sesión (o cree una cuenta) con la dirección de correo a la que se envió la invitación y acéptela con este código:',
+  'pages.invitation.tokenLabel': 'Código de la invitación',
+  'pages.invitation.api': 'API: envíe {request} con {body} con la sesión iniciada.',
+
+  'pages.claim.title': 'Reclame su credencial',
+  'pages.claim.issued': '{organisation} le ha emitido {title}.',
+  'pages.claim.toWallet': 'Guardarla en mi cartera',
+  'pages.definition.earn.test': 'Hacer la prueba',
+  'pages.definition.earn.work': 'Entregar su trabajo',
+  'pages.claim.see': 'Ver la credencial',
+  'pages.claim.how':
+    'Para guardarla en su cuenta de Credstack, inicie sesión (o cree una cuenta con cualquier dirección de correo) y reclámela con el código de este enlace: la aplicación de Credstack lo hace por usted, o envíe {request} con {body} con la sesión iniciada.',
+  'pages.claim.expires': 'El enlace funciona una sola vez y hasta el {date}.',
+
+  'pages.definition.retired':
+    'Esta versión está retirada. Las credenciales obtenidas con ella siguen siendo válidas.',
+  'pages.definition.superseded':
+    'Esta versión está retirada; la sustituye una versión más reciente. Las credenciales obtenidas con ella siguen siendo válidas.',
+  'pages.definition.newerVersion': 'Ver la versión más reciente',
+  'pages.definition.provider': 'Proveedor',
+  'pages.definition.version': 'Versión',
+  'pages.definition.level': 'Nivel',
+  'pages.definition.workload': 'Carga de trabajo',
+  'pages.definition.hours': '{hours, plural, one {# hora} other {# horas}}',
+  'pages.definition.credit': 'Créditos',
+  'pages.definition.assessment': 'Evaluación',
+  'pages.definition.delivery': 'Modalidad',
+  'pages.definition.languages': 'Idiomas',
+  'pages.definition.cost': 'Coste',
+  'pages.definition.validFor': 'Validez',
+  'pages.definition.months': '{months, plural, one {# mes} other {# meses}}',
+  'pages.definition.quality': 'Calidad',
+  'pages.definition.qualityScore': '{score} / 100 ({band})',
+  'pages.definition.band.high': 'alta',
+  'pages.definition.band.medium': 'media',
+  'pages.definition.band.low': 'baja',
+  'pages.definition.outcomes': 'Resultados de aprendizaje',
+  'pages.definition.criteria': 'Criterios',
+  'pages.definition.why': 'Por qué esta puntuación de calidad',
+  'pages.definition.json': 'Esta definición como Achievement de Open Badges 3.0 (JSON-LD)',
+  'pages.definition.assessment.test': 'Prueba',
+  'pages.definition.assessment.practical': 'Evaluación práctica',
+  'pages.definition.assessment.portfolio': 'Portafolio',
+  'pages.definition.assessment.project': 'Proyecto',
+  'pages.definition.assessment.oral': 'Examen oral',
+  'pages.definition.assessment.exam': 'Examen',
+  'pages.definition.assessment.external': 'Evaluada por el proveedor',
+  'pages.definition.delivery.online': 'En línea',
+  'pages.definition.delivery.onsite': 'Presencial',
+  'pages.definition.delivery.blended': 'Mixta (en línea y presencial)',
+  'pages.definition.difficulty.introductory': 'Introductorio',
+  'pages.definition.difficulty.intermediate': 'Intermedio',
+  'pages.definition.difficulty.advanced': 'Avanzado',
+  'pages.definition.difficulty.expert': 'Experto',
+};

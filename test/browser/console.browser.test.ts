@@ -1,0 +1,318 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { systemActor } from '../../src/core/actor.ts';
+import {
+  assertNoSeriousAxeViolations,
+  assertPageBasics,
+  type BrowserHarness,
+  browserSkip,
+  saveScreenshot,
+  startBrowserHarness,
+} from '../helpers/browser.ts';
+import { createOrganisation } from '../helpers/credentials.ts';
+import { insertDefinition, sampleDefinitionContent } from '../helpers/definitions.ts';
+import { DEFAULT_PASSWORD, type Session, signedInUser, uniqueEmail } from '../helpers/factories.ts';
+import { insertExternalDefinition } from '../helpers/issuance.ts';
+import { submittedWork } from '../helpers/portfolio.ts';
+import { escoFiles, removeFolders, writeFolder } from '../integration/skills-fixtures.ts';
+
+/**
+ * The issuer console in Chromium, driven the way a keyboard or screen-reader user finds things (roles and
+ * labels): sign in, pick the organisation, write a definition while the conformance panel follows, pick a
+ * skill, build its test, publish; issue to one learner and follow the job; revoke with a reason; settings,
+ * analytics and the review queue. axe-core runs on every screen.
+ */
+
+let h: BrowserHarness;
+let owner: Session;
+let slug: string;
+let page: Page;
+let definitionUrl: string;
+let organisationId: string;
+
+async function checkScreen(label: string, screenshot?: string) {
+  await assertPageBasics(page, label);
+  await assertNoSeriousAxeViolations(page, label);
+  if (screenshot) await saveScreenshot(page, screenshot);
+}
+
+async function heading(): Promise<string> {
+  return ((await page.locator('main h1').textContent()) ?? '').trim();
+}
+
+const panelSummary = () => page.getByTestId('panel-summary');
+
+describe('issuer console in Chromium', { skip: browserSkip, timeout: 120_000 }, () => {
+  before(async () => {
+    h = await startBrowserHarness();
+    await h.ctx.deps.services.skills.importEsco({
+      actor: systemActor('test'),
+      folder: writeFolder(escoFiles()),
+    });
+    owner = await signedInUser(h.ctx, { name: 'Olga Owner' });
+    const organisation = await createOrganisation(h.ctx, { owner, prefix: 'console' });
+    slug = organisation.slug;
+    organisationId = organisation.id;
+    // Bulk and one-by-one issue are for definitions assessed elsewhere (results from an LMS or a CSV).
+    await insertExternalDefinition(h.ctx, organisation.id, { title: 'Crane operation' });
+    page = await h.newPage();
+  });
+
+  after(async () => {
+    const offsite = h ? [...h.offsiteRequests] : [];
+    const errors = h ? [...h.pageErrors] : [];
+    await h?.close();
+    removeFolders();
+    assert.deepEqual(offsite, [], 'console pages tried to reach the network');
+    assert.deepEqual(errors, [], 'script errors on console pages');
+  });
+
+  test('sign in, pick the organisation, write a definition with live checks and a skill, build its test, publish', async () => {
+    await page.goto(`${h.origin}/console`);
+    await page.getByRole('heading', { level: 1, name: 'Sign in to the issuer console' }).waitFor();
+    await checkScreen('console sign-in', 'console-sign-in');
+    await page.getByLabel('Email').fill(owner.email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    await page.getByLabel('Password').fill(DEFAULT_PASSWORD);
+    await page.getByLabel('Password').press('Enter');
+
+    await page.getByRole('heading', { level: 1, name: 'Your organisations' }).waitFor();
+    await checkScreen('console organisations');
+    await page.getByRole('link', { name: /^Academy / }).click();
+    await page.getByRole('heading', { level: 1, name: 'Credential definitions' }).waitFor();
+    assert.match(page.url(), new RegExp(`/console/orgs/${slug}/definitions$`));
+    await checkScreen('console definitions (empty)');
+
+    await page.getByRole('link', { name: 'New definition' }).click();
+    await page.getByRole('heading', { level: 1, name: 'New definition' }).waitFor();
+    await checkScreen('console new definition');
+    await page.getByLabel('Title', { exact: true }).fill('Data analysis with Python');
+    await page.getByRole('button', { name: 'Create draft' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Data analysis with Python' }).waitFor();
+    definitionUrl = page.url();
+    assert.match(definitionUrl, /\/definitions\/[0-9a-f-]{36}$/);
+    const missingAtFirst = Number(
+      /(\d+) required elements? missing/.exec((await panelSummary().textContent()) ?? '')?.[1],
+    );
+    assert.ok(missingAtFirst > 5, `a title-only draft misses many elements (${missingAtFirst})`);
+
+    // Each settled edit saves the draft and refreshes the panel.
+    await page.getByLabel('Description').fill('Clean, explore and chart data with pandas.');
+    await page
+      .getByLabel('Criteria: how it is earned')
+      .fill('Pass the test with at least 60% of the points.');
+    await page.getByLabel('Issuer countries').fill('ES');
+    await page.getByRole('button', { name: 'Add a learning outcome' }).click();
+    await page
+      .getByLabel('Learning outcome 1')
+      .fill('The learner can clean and chart a data set with pandas.');
+    await page.getByLabel('Search skills for outcome 1').fill('python');
+    await page.getByRole('button', { name: 'Add Python (computer programming)' }).click();
+    await page.getByRole('button', { name: 'Remove skill Python (computer programming)' }).waitFor();
+    await page.getByLabel('Hours of learning').fill('25');
+    await page.getByLabel('Credit points').fill('1');
+    await page.getByLabel('Level framework').selectOption('EQF');
+    await page.getByLabel('Level', { exact: true }).fill('5');
+    await page.getByLabel('Duration').fill('P4W');
+    await page.getByLabel('Delivery mode').selectOption('online');
+    await page.getByLabel('Languages').fill('en');
+    await page.getByLabel('Assessment type').selectOption('test');
+    await page.getByLabel('Supervision and identity checks').selectOption('supervised-online-id');
+    await page.getByLabel('Grading scheme').fill('pass/fail');
+    await page.getByLabel('Pass mark (%)').fill('60');
+    await page.getByLabel('Quality assurance statement').fill('Reviewed every year by the academic board.');
+    await page.getByLabel('Valid for (months)').fill('36');
+    await page.getByLabel('Cost').fill('0');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByText('Saved and checked.').waitFor();
+    await page.waitForFunction(() =>
+      /no required element missing/.test(
+        document.querySelector('[data-testid=panel-summary]')?.textContent ?? '',
+      ),
+    );
+    // Only the test is missing now.
+    assert.match((await panelSummary().textContent()) ?? '', /Not publishable yet/);
+    await checkScreen('console definition editor', 'console-definition-editor');
+
+    await page.getByRole('link', { name: 'Build the assessment (test items or rubric)' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Assessment of Data analysis with Python' }).waitFor();
+    await page.getByLabel('Test pass mark (%)').fill('60');
+    await page.getByRole('button', { name: 'Save test settings' }).click();
+    await page.getByText('Test settings saved.').waitFor();
+    await page.getByLabel('Question text').fill('Which library reads a CSV file into a data frame?');
+    await page.getByLabel('Option 1', { exact: true }).fill('pandas');
+    await page.getByLabel('Option 2', { exact: true }).fill('requests');
+    await page.getByLabel('Option 3', { exact: true }).fill('flask');
+    await page.getByRole('button', { name: 'Add item', exact: true }).click();
+    await page.getByRole('cell', { name: 'Which library reads a CSV file into a data frame?' }).waitFor();
+    await page.getByLabel('Item type').selectOption('true_false');
+    await page.getByLabel('Question text').fill('A data frame can hold columns of different types.');
+    await page.getByLabel('Correct answer').selectOption('true');
+    await page.getByRole('button', { name: 'Add item', exact: true }).click();
+    await page.getByRole('heading', { name: '2 items' }).waitFor();
+    await page.getByText('The test is ready.').waitFor();
+    await checkScreen('console assessment builder', 'console-assessment');
+
+    await page.getByRole('link', { name: 'Back to the definition' }).click();
+    await page.getByText('Ready to publish.').waitFor();
+    await page.getByRole('button', { name: 'Submit for review' }).click();
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('button', { name: 'Start a new version' }).waitFor();
+    assert.equal(await page.locator('.status-tag').first().textContent(), 'Published');
+    assert.equal(
+      await page.getByLabel('Title', { exact: true }).isDisabled(),
+      true,
+      'a published definition is read-only',
+    );
+  });
+
+  test('issue to one learner and follow the job; find the credential; revoke it with a reason', async () => {
+    const learner = uniqueEmail('console-learner');
+    await page.getByRole('link', { name: 'Issue credentials' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Issue credentials' }).waitFor();
+    // A definition assessed by its own test is awarded by passing it, not by hand.
+    await page
+      .getByLabel('Credential to issue')
+      .selectOption({ label: 'Data analysis with Python (version 1)' });
+    await page.getByText(/learners earn it by passing that assessment/).waitFor();
+    await page.getByLabel('Credential to issue').selectOption({ label: 'Crane operation (version 1)' });
+    await page.getByLabel('Learner email').fill(learner);
+    await page.getByLabel('Learner name').fill('Lena Learner');
+    await page.getByRole('button', { name: 'Issue credential' }).click();
+    await page.locator('[data-job-status=completed]').waitFor();
+    assert.match((await page.locator('[data-job-status]').textContent()) ?? '', /^1 issued/);
+    await checkScreen('console issue (job completed)', 'console-issue');
+
+    // A file with a bad row is refused as a whole, with the row's problem shown.
+    await page.getByLabel('CSV file').setInputFiles({
+      name: 'learners.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('email,name\nnot-an-address,Bad Row\n'),
+    });
+    await page.getByRole('button', { name: 'Upload and issue' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /row|email/i })
+      .first()
+      .waitFor();
+
+    await page.getByRole('link', { name: 'See the issued credentials' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Issued credentials' }).waitFor();
+    await page.getByLabel('Status').selectOption('revoked');
+    await page.getByText('No credential matches.').waitFor();
+    await page.getByLabel('Status').selectOption('');
+    await page.getByLabel('Search by recipient email').fill(learner);
+    await page.getByText('1 credential shown.').waitFor();
+    await checkScreen('console credentials', 'console-credentials');
+
+    await page.getByRole('link', { name: learner }).click();
+    await page.getByRole('heading', { level: 1, name: 'Crane operation' }).waitFor();
+    await page.getByRole('button', { name: 'Revoke' }).click();
+    await page.getByText('Give a reason.').waitFor();
+    await page.getByLabel('Reason').fill('Issued to the wrong learner.');
+    await page.getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('button', { name: 'Yes, revoke it' }).click();
+    await page.getByText('The credential is revoked.').waitFor();
+    assert.equal(await page.locator('[data-status]').getAttribute('data-status'), 'revoked');
+    assert.match((await page.locator('[data-status]').textContent()) ?? '', /Issued to the wrong learner/);
+    await checkScreen('console credential (revoked)', 'console-credential-revoked');
+  });
+
+  test('settings (rotate the key), analytics charts with data tables, the review queue', async () => {
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Organisation settings' }).waitFor();
+    await page.getByLabel('Organisation name').fill('Academy of Data');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Saved.', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Rotate the signing key' }).click();
+    await page.getByRole('button', { name: 'Yes, rotate the key' }).click();
+    await page.getByText('A new signing key is active.').waitFor();
+    await page.getByRole('cell', { name: 'Retired', exact: true }).waitFor();
+    await checkScreen('console settings', 'console-settings');
+
+    await page.getByRole('link', { name: 'Analytics' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Analytics' }).waitFor();
+    await page.getByText(/^1 issued, 1 revoked/).waitFor();
+    assert.equal(await page.locator('figure.chart').count(), 4);
+    assert.equal((await page.locator('figure.chart svg[aria-hidden=true]').count()) >= 2, true);
+    await page
+      .getByRole('table', { name: 'Data: Credentials issued and revoked over time' })
+      .waitFor({ state: 'attached' });
+    await checkScreen('console analytics', 'console-analytics');
+
+    await page.getByRole('link', { name: 'Review queue' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Review queue' }).waitFor();
+    await page.getByText('Nothing to review.').waitFor();
+    await checkScreen('console review queue');
+
+    // In Spanish, with the same screens.
+    const spanish = await h.newPage({ cookie: 'lang=es' });
+    await spanish.goto(`${h.origin}/console`);
+    await spanish
+      .getByRole('heading', { level: 1, name: 'Inicia sesión en la consola del emisor' })
+      .waitFor();
+    assert.equal(await spanish.getAttribute('html', 'lang'), 'es');
+
+    // Unknown addresses inside the console and other people's organisations say so.
+    await page.goto(`${h.origin}/console/orgs/not-an-org-of-yours/definitions`);
+    await page.getByRole('alert').waitFor();
+    await page.goto(`${h.origin}/console/nowhere`);
+    assert.equal(await heading(), 'Not found');
+  });
+
+  test('build a portfolio rubric; mark a learner’s submission from the review queue', async () => {
+    const portfolio = await insertDefinition(h.ctx, {
+      organisationId,
+      status: 'draft',
+      content: sampleDefinitionContent({
+        title: 'Dashboard portfolio',
+        assessment: { type: 'portfolio', supervision: 'unsupervised-no-id', gradingScheme: 'pass/fail' },
+      }),
+    });
+    await page.goto(`${h.origin}/console/orgs/${slug}/definitions/${portfolio.id}/assessment`);
+    await page.getByRole('heading', { level: 2, name: 'Rubric' }).waitFor();
+    await page.getByLabel('Name of criterion 1').fill('Dashboard design');
+    await page.getByLabel('Criterion 1, level 1: name').fill('Not yet');
+    await page
+      .getByLabel('Criterion 1, level 1: what the work looks like')
+      .fill('The dashboard is missing or unreadable.');
+    await page.getByLabel('Criterion 1, level 2: name').fill('Competent');
+    await page
+      .getByLabel('Criterion 1, level 2: what the work looks like')
+      .fill('Clear charts that answer the brief.');
+    await page.getByLabel('Minimum total points to pass').fill('2');
+    await page.getByRole('button', { name: 'Save rubric' }).click();
+    await page.getByText('Rubric saved.').waitFor();
+    // A saved rubric loads back and saves again unchanged (its settings go back as they were).
+    await page.reload();
+    assert.equal(await page.getByLabel('Name of criterion 1').inputValue(), 'Dashboard design');
+    await page.getByRole('button', { name: 'Save rubric' }).click();
+    await page.getByText('Rubric saved.').waitFor();
+    await checkScreen('console rubric builder', 'console-rubric');
+
+    // Published and submitted outside the console (the catalogue flow and the learner's side are tested elsewhere).
+    await h.ctx.deps.database.db
+      .updateTable('credential_definitions')
+      .set({ status: 'published', published_at: new Date() })
+      .where('id', '=', portfolio.id)
+      .execute();
+    const learner = await signedInUser(h.ctx, { name: 'Pat Portfolio' });
+    await submittedWork(learner, portfolio.id, 'My sales dashboard, with notes on each chart.');
+
+    await page.getByRole('link', { name: 'Review queue' }).click();
+    await page.getByRole('link', { name: 'Pat Portfolio' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Pat Portfolio: Dashboard portfolio' }).waitFor();
+    await page.getByText('My sales dashboard, with notes on each chart.').waitFor();
+    await page.getByRole('button', { name: 'Claim for marking' }).click();
+    await page.getByRole('button', { name: 'Claim for marking' }).waitFor({ state: 'detached' });
+    await page.getByRole('radio', { name: /^Competent \(2 points\)/ }).check();
+    await page.getByLabel('Feedback for the learner').fill('Clear and well argued.');
+    await checkScreen('console marking', 'console-marking');
+    await page.getByRole('button', { name: 'Submit mark' }).click();
+    await page.getByText(/first mark: 2 of 2 — pass/).waitFor();
+    assert.equal(await page.locator('.status-tag').first().textContent(), 'Passed');
+  });
+});
