@@ -23,6 +23,7 @@ import {
   createSmtpTransport,
   type MailTransport,
 } from './modules/mail/mail.transport.ts';
+import { createOrganisationLogosService } from './modules/organisation-logos/organisation-logos.service.ts';
 import { createOrganisationsService } from './modules/organisations/organisations.service.ts';
 import { createPathwaysService } from './modules/pathways/pathways.service.ts';
 import { createPortfolioService } from './modules/portfolio/portfolio.service.ts';
@@ -295,7 +296,11 @@ function buildServices(base: {
     assessments,
     portfolio,
     keys,
+    // The issuer page shows the logo (built below; called at request time).
+    logos: { publicLogoUrl: (options) => organisationLogos.publicLogoUrl(options) },
   });
+  // organisation logos service
+  const organisationLogos = createOrganisationLogosService({ db, clock, config, audit, organisations });
   return {
     audit,
     mail,
@@ -329,5 +334,7 @@ function buildServices(base: {
     wallet,
     // analytics entry
     analytics,
+    // organisation logos entry
+    organisationLogos,
   };
 }

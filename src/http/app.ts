@@ -26,6 +26,10 @@ import { vcApiRoutes } from '../modules/credentials/vc-api.routes.ts';
 import { claimPagesRoutes } from '../modules/issuance/claim-pages.routes.ts';
 import { issuanceRoutes } from '../modules/issuance/issuance.routes.ts';
 import { didDocumentRoutes, keysRoutes } from '../modules/keys/keys.routes.ts';
+import {
+  organisationLogoPublicRoutes,
+  organisationLogosRoutes,
+} from '../modules/organisation-logos/organisation-logos.routes.ts';
 import { organisationsRoutes } from '../modules/organisations/organisations.routes.ts';
 import { pathwaysRoutes } from '../modules/pathways/pathways.routes.ts';
 import { portfolioRoutes } from '../modules/portfolio/portfolio.routes.ts';
@@ -233,6 +237,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(verificationPagesRoutes, { deps });
   await app.register(walletPagesRoutes, { deps });
   await app.register(issuerPagesRoutes, { deps });
+  await app.register(organisationLogoPublicRoutes, { deps });
   await app.register(statusListsRoutes, { deps });
   await app.register(vcApiRoutes, { deps });
   await app.register(didDocumentRoutes, { deps });
@@ -261,6 +266,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(analyticsRoutes, { deps });
       await api.register(pathwaysRoutes, { deps });
       await api.register(credentialFilesRoutes, { deps });
+      await api.register(organisationLogosRoutes, { deps });
     },
     { prefix: '/api/v1' },
   );

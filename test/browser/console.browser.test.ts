@@ -12,7 +12,13 @@ import {
 } from '../helpers/browser.ts';
 import { createOrganisation } from '../helpers/credentials.ts';
 import { insertDefinition, sampleDefinitionContent } from '../helpers/definitions.ts';
-import { DEFAULT_PASSWORD, type Session, signedInUser, uniqueEmail } from '../helpers/factories.ts';
+import {
+  createUser,
+  DEFAULT_PASSWORD,
+  type Session,
+  signedInUser,
+  uniqueEmail,
+} from '../helpers/factories.ts';
 import { insertExternalDefinition } from '../helpers/issuance.ts';
 import { submittedWork } from '../helpers/portfolio.ts';
 import { escoFiles, removeFolders, writeFolder } from '../integration/skills-fixtures.ts';
@@ -42,6 +48,13 @@ async function heading(): Promise<string> {
 }
 
 const panelSummary = () => page.getByTestId('panel-summary');
+
+// A plain SVG mark, big enough to see in the screenshots.
+const LOGO_SVG = Buffer.from(
+  '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="48" viewBox="0 0 160 48">' +
+    '<rect width="160" height="48" rx="8" fill="#0b5cd5"/><circle cx="24" cy="24" r="12" fill="#fff"/>' +
+    '<rect x="48" y="16" width="96" height="16" rx="4" fill="#fff"/></svg>',
+);
 
 describe('issuer console in Chromium', { skip: browserSkip, timeout: 120_000 }, () => {
   before(async () => {
@@ -233,6 +246,35 @@ describe('issuer console in Chromium', { skip: browserSkip, timeout: 120_000 }, 
     await page.getByRole('cell', { name: 'Retired', exact: true }).waitFor();
     await checkScreen('console settings', 'console-settings');
 
+    // The logo: an SVG with a script is refused with the reason; a plain one is previewed, saved and shown on
+    // the public issuer page with alt text.
+    await page.getByLabel('Logo file').setInputFiles({
+      name: 'logo.svg',
+      mimeType: 'image/svg+xml',
+      buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'),
+    });
+    await page.getByRole('button', { name: 'Upload logo' }).click();
+    await page.getByRole('alert').filter({ hasText: 'event handler' }).first().waitFor();
+    await page
+      .getByLabel('Logo file')
+      .setInputFiles({ name: 'logo.svg', mimeType: 'image/svg+xml', buffer: LOGO_SVG });
+    await page.getByRole('img', { name: 'Preview of the new logo' }).waitFor();
+    await page.getByRole('button', { name: 'Upload logo' }).click();
+    await page.getByText('Logo saved.').waitFor();
+    const logoSrc = await page.getByRole('img', { name: 'The organisation’s logo' }).getAttribute('src');
+    assert.match(logoSrc ?? '', new RegExp(`/orgs/${slug}/logo\\?v=[0-9a-f]{16}$`));
+    await checkScreen('console settings with a logo', 'console-settings-logo');
+    const issuerPage = await h.newPage();
+    await issuerPage.goto(`${h.origin}/issuers/${slug}`);
+    const publicLogo = issuerPage.getByRole('img', { name: 'Logo of Academy of Data' });
+    assert.equal(await publicLogo.evaluate((image) => (image as HTMLImageElement).naturalWidth), 160);
+    await assertNoSeriousAxeViolations(issuerPage, 'issuer page with a logo');
+    await issuerPage.close();
+    await page.getByRole('button', { name: 'Remove logo' }).click();
+    await page.getByRole('button', { name: 'Yes, remove the logo' }).click();
+    await page.getByText('Logo removed.').waitFor();
+    await page.getByText('No logo yet.').waitFor();
+
     await page.getByRole('link', { name: 'Analytics' }).click();
     await page.getByRole('heading', { level: 1, name: 'Analytics' }).waitFor();
     await page.getByText(/^1 issued, 1 revoked/).waitFor();
@@ -314,5 +356,100 @@ describe('issuer console in Chromium', { skip: browserSkip, timeout: 120_000 }, 
     await page.getByRole('button', { name: 'Submit mark' }).click();
     await page.getByText(/first mark: 2 of 2 — pass/).waitFor();
     assert.equal(await page.locator('.status-tag').first().textContent(), 'Passed');
+  });
+
+  test('members and invitations; API tokens; return to draft and retire; sign out', async () => {
+    const member = await createUser(h.ctx, { name: 'Mo Member' });
+    await h.ctx.deps.services.organisations.addMember({
+      actor: systemActor('test'),
+      slug,
+      userId: member.id,
+      role: 'viewer',
+    });
+    await page.getByRole('link', { name: 'Members' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Members' }).waitFor();
+    await page.getByLabel('Role of Mo Member', { exact: true }).selectOption('issuer');
+    await page.getByRole('button', { name: 'Save role of Mo Member' }).click();
+    await page.getByText('Mo Member is now Issuer.').waitFor();
+    const invited = uniqueEmail('console-invited');
+    await page.getByLabel('Email address to invite').fill(invited);
+    await page.getByLabel('Role for the invited person').selectOption('assessor');
+    await page.getByLabel('Email address to invite').press('Enter');
+    await page.getByText(`Invitation sent to ${invited}.`).waitFor();
+    await checkScreen('console members', 'console-members');
+    await page.getByRole('button', { name: `Revoke invitation to ${invited}` }).click();
+    await page.getByRole('cell', { name: 'Revoked', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Remove Mo Member' }).click();
+    await page.getByRole('button', { name: 'Yes, remove' }).click();
+    await page.getByText('Mo Member was removed.').waitFor();
+    await page.getByRole('cell', { name: 'Mo Member', exact: true }).waitFor({ state: 'detached' });
+
+    await page.getByRole('link', { name: 'API tokens' }).click();
+    await page.getByRole('heading', { level: 1, name: 'API tokens' }).waitFor();
+    await page.getByLabel('Token name').fill('LMS sync');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /scopes/ })
+      .first()
+      .waitFor();
+    await page.getByRole('checkbox', { name: 'org:read' }).check();
+    await page.getByRole('checkbox', { name: 'credentials:issue' }).check();
+    await page.getByLabel('Expires on (optional)').fill('2099-12-31');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const secret = await page.getByLabel('New token').inputValue();
+    assert.match(secret, /^cst_/);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.origin });
+    await page.getByRole('button', { name: 'Copy token' }).click();
+    await page.getByText('Copied').waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), secret);
+    const withToken = await h.ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/orgs/${slug}`,
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    assert.equal(withToken.statusCode, 200, 'the new token works');
+    await checkScreen('console API tokens (new token shown)', 'console-tokens');
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    await page.getByLabel('New token').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Revoke token LMS sync' }).click();
+    await page.getByRole('button', { name: 'Yes, revoke the token' }).click();
+    await page.getByText('The token “LMS sync” was revoked.').waitFor();
+    const revoked = await h.ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/orgs/${slug}`,
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    assert.equal(revoked.statusCode, 401, 'the revoked token no longer works');
+
+    // Return a definition in review to its author; retire the published one.
+    const inReview = await insertDefinition(h.ctx, {
+      organisationId,
+      status: 'in_review',
+      content: sampleDefinitionContent({ title: 'Spreadsheet basics' }),
+    });
+    await page.goto(`${h.origin}/console/orgs/${slug}/definitions/${inReview.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Spreadsheet basics' }).waitFor();
+    await page.getByRole('button', { name: 'Return to draft' }).click();
+    await page.getByRole('button', { name: 'Return the definition to draft' }).click();
+    await page.getByRole('alert').first().waitFor();
+    await page.getByLabel('Comment for the author').fill('Add the learning outcomes, please.');
+    await checkScreen('console return to draft');
+    await page.getByRole('button', { name: 'Return the definition to draft' }).click();
+    await page.getByRole('button', { name: 'Submit for review' }).waitFor();
+    await page.getByText('Add the learning outcomes, please.').waitFor();
+    assert.equal(await page.locator('.status-tag').first().textContent(), 'Draft');
+
+    await page.goto(definitionUrl);
+    await page.getByRole('button', { name: 'Retire', exact: true }).click();
+    await page.getByLabel('Reason for retiring').fill('Replaced by the 2027 programme.');
+    await page.getByRole('button', { name: 'Retire the definition' }).click();
+    await page.getByRole('button', { name: 'Retire', exact: true }).waitFor({ state: 'detached' });
+    assert.equal(await page.locator('.status-tag').first().textContent(), 'Retired');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sign in to the issuer console' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Sign in to the issuer console' }).waitFor();
   });
 });

@@ -1,4 +1,3 @@
-import { ensureWebBuild } from '../../src/web/server/build.ts';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -6,6 +5,7 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { ensureWebBuild } from '../../src/web/server/build.ts';
 import { buildTestApp, type TestContext } from './app.ts';
 
 /**

@@ -27,6 +27,8 @@ export interface AnalyticsServiceDeps {
   assessments: Pick<AssessmentsService, 'attemptOutcomesByDefinition'>;
   portfolio: Pick<PortfolioService, 'decisionOutcomesByDefinition'>;
   keys: Pick<KeysService, 'describeOrganisation'>;
+  /** The organisation-logos module: the public logo URL, or null. */
+  logos: { publicLogoUrl(options: { organisationId: string; slug: string }): Promise<string | null> };
 }
 
 export interface PassRate {
@@ -57,7 +59,7 @@ export interface OrgAnalytics {
 
 export interface IssuerPage {
   organisation: { slug: string; name: string; url: string | null; description: string | null };
-  /** No logo is stored yet; kept in the shape so pages need no change when it is. */
+  /** The public, versioned URL of the organisation's logo, or null. */
   logo: string | null;
   dids: { web: string; key: string | null };
   definitions: Awaited<ReturnType<CatalogueService['listPublishedOf']>>;
@@ -233,7 +235,7 @@ export function createAnalyticsService(deps: AnalyticsServiceDeps) {
         url: organisation.url,
         description: organisation.description,
       },
-      logo: null,
+      logo: await deps.logos.publicLogoUrl({ organisationId: organisation.id, slug: organisation.slug }),
       dids,
       definitions,
       counts,

@@ -9,6 +9,8 @@ import { CredentialDetailScreen, CredentialsScreen } from './CredentialsScreen.t
 import { DefinitionEditor } from './DefinitionEditor.tsx';
 import { DefinitionsScreen, NewDefinitionScreen } from './DefinitionsScreen.tsx';
 import { IssueScreen } from './IssueScreen.tsx';
+import { MembersScreen } from './MembersScreen.tsx';
+import { PATHWAY_SCREENS } from './pathways/PathwayScreens.tsx';
 import { ReviewQueueScreen, ReviewSubmissionScreen } from './ReviewScreen.tsx';
 import { SettingsScreen } from './SettingsScreen.tsx';
 import {
@@ -23,6 +25,7 @@ import {
   useAction,
   useLoad,
 } from './shared.tsx';
+import { TokensScreen } from './TokensScreen.tsx';
 import type { OrganisationWithRole } from './types.ts';
 
 /**
@@ -49,7 +52,33 @@ function ConsoleRoot() {
   if (failure) return <LoadFailed error={failure} reload={refresh} title={t('console.title')} />;
   if (!session) return <Loading />;
   if (!session.user) return <SignIn onSignedIn={refresh} />;
-  return <ConsoleRoutes />;
+  return (
+    <>
+      <SignOut email={session.user.email} onSignedOut={refresh} />
+      <ConsoleRoutes />
+    </>
+  );
+}
+
+/** Who is signed in, and the way out: ends the session on the server, then shows the sign-in form. */
+function SignOut(props: { email: string; onSignedOut(): void }) {
+  const { t } = useI18n();
+  const { busy, error, run } = useAction();
+  const signOut = async () => {
+    const answer = await run(() => api('POST', '/api/v1/auth/logout'));
+    if (answer === undefined) return;
+    setCsrfToken(null);
+    props.onSignedOut();
+  };
+  return (
+    <div className="console-account">
+      <p className="small">{t('console.account.signedInAs', { email: props.email })}</p>
+      <button type="button" className="secondary" disabled={busy} onClick={() => void signOut()}>
+        {t('console.account.signOut')}
+      </button>
+      <ProblemAlert error={error} />
+    </div>
+  );
 }
 
 function SignIn(props: { onSignedIn(): void }) {
@@ -124,6 +153,9 @@ const ORG_SCREENS: Screen[] = [
   { pattern: '/review/:id', render: (p) => <ReviewSubmissionScreen slug={p.slug!} id={p.id!} /> },
   { pattern: '/settings', render: (p) => <SettingsScreen slug={p.slug!} /> },
   { pattern: '/analytics', render: (p) => <AnalyticsScreen slug={p.slug!} /> },
+  ...PATHWAY_SCREENS,
+  { pattern: '/members', render: (p) => <MembersScreen slug={p.slug!} /> },
+  { pattern: '/tokens', render: (p) => <TokensScreen slug={p.slug!} /> },
 ];
 
 const NAV: Array<[string, MessageKey]> = [
@@ -132,6 +164,9 @@ const NAV: Array<[string, MessageKey]> = [
   ['/issue', 'console.nav.issue'],
   ['/review', 'console.nav.review'],
   ['/analytics', 'console.nav.analytics'],
+  ['/pathways', 'pathways.nav.console'],
+  ['/members', 'console.nav.members'],
+  ['/tokens', 'console.nav.tokens'],
   ['/settings', 'console.nav.settings'],
 ];
 

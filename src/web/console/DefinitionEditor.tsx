@@ -102,6 +102,20 @@ function EditorForm(props: { slug: string; initial: DefinitionDetail }) {
     setDefinition(answer.definition);
   };
 
+  /** Return to draft (with a comment for the author) or retire (with a reason); the problem, or null. */
+  const changeStatus = async (
+    action: 'return' | 'retire',
+    body: { comment: string } | { reason: string },
+  ): Promise<ApiError | null> => {
+    try {
+      const answer = await api<{ definition: DefinitionDetail }>('POST', `${path}/${action}`, body);
+      setDefinition(answer.definition);
+      return null;
+    } catch (caught) {
+      return asApiError(caught);
+    }
+  };
+
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     if (editable) void save(form);
@@ -182,6 +196,25 @@ function EditorForm(props: { slug: string; initial: DefinitionDetail }) {
           {t('console.editor.assessmentLink')}
         </Link>
       </p>
+      {definition.status === 'in_review' ? (
+        <ReasonAction
+          key="return"
+          open={t('console.editor.return')}
+          label={t('console.editor.returnComment')}
+          confirm={t('console.editor.returnYes')}
+          onConfirm={(comment) => changeStatus('return', { comment })}
+        />
+      ) : null}
+      {definition.status === 'published' ? (
+        <ReasonAction
+          key="retire"
+          open={t('console.editor.retire')}
+          label={t('console.editor.retireReason')}
+          confirm={t('console.editor.retireYes')}
+          danger
+          onConfirm={(reason) => changeStatus('retire', { reason })}
+        />
+      ) : null}
       <div className="editor-layout">
         <form onSubmit={onSubmit} noValidate className="definition-form">
           {!editable ? <p className="unknown">{t('console.editor.readOnly')}</p> : null}
@@ -459,5 +492,75 @@ function ReasonList(props: { reasons: DefinitionReports['qualityReport']['reason
         </li>
       ))}
     </ul>
+  );
+}
+
+/**
+ * A status change that needs a sentence (returning a definition to draft, retiring it): a button opens an
+ * inline section with the text field and the confirming button; Escape or Cancel closes it.
+ */
+function ReasonAction(props: {
+  open: string;
+  label: string;
+  confirm: string;
+  danger?: boolean;
+  onConfirm(text: string): Promise<ApiError | null>;
+}) {
+  const { t } = useI18n();
+  const [opened, setOpened] = useState(false);
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    const problem = await props.onConfirm(text.trim());
+    setBusy(false);
+    setError(problem);
+    if (!problem) setOpened(false);
+  };
+  if (!opened) {
+    return (
+      <p>
+        <button type="button" className="secondary" onClick={() => setOpened(true)}>
+          {props.open}
+        </button>
+      </p>
+    );
+  }
+  const field = error?.fields[0]?.message;
+  return (
+    <form
+      onSubmit={submit}
+      noValidate
+      className="confirm unknown"
+      aria-label={props.open}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') setOpened(false);
+      }}
+    >
+      <Field label={props.label} error={field}>
+        {({ id, describedBy, invalid }) => (
+          <textarea
+            id={id}
+            rows={3}
+            required
+            // biome-ignore lint/a11y/noAutofocus: the section opens on request; the field is what comes next
+            autoFocus
+            value={text}
+            onChange={(event) => setText(event.target.value)}
+            aria-describedby={describedBy}
+            aria-invalid={invalid || undefined}
+          />
+        )}
+      </Field>
+      <button type="submit" className={props.danger ? 'danger' : undefined} disabled={busy}>
+        {props.confirm}
+      </button>{' '}
+      <button type="button" className="secondary" onClick={() => setOpened(false)}>
+        {t('common.cancel')}
+      </button>
+      <ProblemAlert error={error} />
+    </form>
   );
 }

@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 import { type MessageKey, useI18n } from '../i18n/index.tsx';
 import { api } from '../lib/api.ts';
 import {
@@ -11,13 +11,16 @@ import {
   useAction,
   useLoad,
 } from './shared.tsx';
-import type { IssuerKey, Organisation, OrganisationWithRole } from './types.ts';
+import type { IssuerKey, Organisation, OrganisationLogo, OrganisationWithRole } from './types.ts';
 
 interface IssuerInfo {
-  issuer: { logo: string | null; dids: { web: string; key: string | null } };
+  issuer: { dids: { web: string; key: string | null } };
 }
 
-/** Organisation settings: name, web address, description; its DIDs; the signing keys and their rotation. */
+/**
+ * Organisation settings: name, web address, description; the logo; its DIDs; the signing keys and their
+ * rotation.
+ */
 export function SettingsScreen(props: { slug: string }) {
   const { t } = useI18n();
   const org = useLoad<OrganisationWithRole>(orgApi(props.slug));
@@ -28,6 +31,7 @@ export function SettingsScreen(props: { slug: string }) {
     <>
       <h1>{title}</h1>
       <ProfileForm slug={props.slug} organisation={org.data.organisation} />
+      <LogoSection slug={props.slug} />
       <Identity slug={props.slug} />
       <Keys slug={props.slug} />
     </>
@@ -100,6 +104,122 @@ function ProfileForm(props: { slug: string; organisation: Organisation }) {
   );
 }
 
+/** Mirrors the server's limit so a too-large file is refused before it is sent. */
+const MAX_LOGO_BYTES = 256 * 1024;
+const LOGO_TYPES = 'image/png,image/jpeg,image/svg+xml';
+
+/** The logo: the current one, a file picker with a preview of the new one, upload and remove. */
+function LogoSection(props: { slug: string }) {
+  const { t } = useI18n();
+  const logo = useLoad<{ logo: OrganisationLogo | null }>(orgApi(props.slug, '/logo'));
+  const [file, setFile] = useState<File | null>(null);
+  const [preview, setPreview] = useState<string | null>(null);
+  const [tooLarge, setTooLarge] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const [done, setDone] = useState<'saved' | 'removed' | null>(null);
+  const { busy, error, run } = useAction();
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const choose = (chosen: File | null) => {
+    setDone(null);
+    setFile(chosen);
+    setPreview(null);
+    setTooLarge(chosen !== null && chosen.size > MAX_LOGO_BYTES);
+    if (!chosen) return;
+    // A data: URL, because the page's CSP allows images from 'self' and data: only.
+    const reader = new FileReader();
+    reader.onload = () => setPreview(typeof reader.result === 'string' ? reader.result : null);
+    reader.readAsDataURL(chosen);
+  };
+
+  const upload = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!file || tooLarge) return;
+    const body = new FormData();
+    body.append('file', file);
+    const answer = await run(() => api<{ logo: OrganisationLogo }>('PUT', orgApi(props.slug, '/logo'), body));
+    if (!answer) return;
+    logo.setData(answer);
+    choose(null);
+    if (fileInput.current) fileInput.current.value = '';
+    setDone('saved');
+  };
+
+  const remove = async () => {
+    const answer = await run(() => api('DELETE', orgApi(props.slug, '/logo')));
+    setConfirming(false);
+    if (answer === undefined) return;
+    logo.setData({ logo: null });
+    setDone('removed');
+  };
+
+  const fileError = tooLarge ? t('console.logo.tooLarge') : fieldMessage(error, '/file');
+  const current = logo.data?.logo ?? null;
+  return (
+    <section aria-labelledby="settings-logo">
+      <h2 id="settings-logo">{t('console.settings.logo')}</h2>
+      {logo.error ? <ProblemAlert error={logo.error} /> : null}
+      {logo.data ? (
+        current ? (
+          <p>
+            <img src={current.url} alt={t('console.settings.logoAlt')} className="org-logo" />
+          </p>
+        ) : (
+          <p>{t('console.logo.none')}</p>
+        )
+      ) : (
+        <Loading />
+      )}
+      <form onSubmit={upload} noValidate aria-labelledby="settings-logo">
+        <Field label={t('console.logo.file')} hint={t('console.logo.hint')} error={fileError}>
+          {({ id, describedBy, invalid }) => (
+            <input
+              id={id}
+              ref={fileInput}
+              type="file"
+              accept={LOGO_TYPES}
+              onChange={(event) => choose(event.target.files?.[0] ?? null)}
+              aria-describedby={describedBy}
+              aria-invalid={invalid || undefined}
+            />
+          )}
+        </Field>
+        {preview ? (
+          <p>
+            <img src={preview} alt={t('console.logo.previewAlt')} className="org-logo" />
+          </p>
+        ) : null}
+        <button type="submit" disabled={busy || !file || tooLarge}>
+          {t('console.logo.upload')}
+        </button>
+      </form>
+      {current ? (
+        confirming ? (
+          <div className="confirm unknown" role="alert">
+            <p>{t('console.logo.removeConfirm')}</p>
+            <button type="button" className="danger" disabled={busy} onClick={() => void remove()}>
+              {t('console.logo.removeYes')}
+            </button>{' '}
+            <button type="button" className="secondary" onClick={() => setConfirming(false)}>
+              {t('common.cancel')}
+            </button>
+          </div>
+        ) : (
+          <p>
+            <button type="button" className="secondary" onClick={() => setConfirming(true)}>
+              {t('console.logo.remove')}
+            </button>
+          </p>
+        )
+      ) : null}
+      <p aria-live="polite" className="small">
+        {done === 'saved' ? t('console.logo.saved') : done === 'removed' ? t('console.logo.removed') : ''}
+      </p>
+      <ProblemAlert error={error} />
+    </section>
+  );
+}
+
 function Identity(props: { slug: string }) {
   const { t } = useI18n();
   const issuer = useLoad<IssuerInfo>(`/api/v1/issuers/${encodeURIComponent(props.slug)}`);
@@ -116,14 +236,6 @@ function Identity(props: { slug: string }) {
           <dt>{t('console.settings.didKey')}</dt>
           <dd>
             {issuer.data.issuer.dids.key ? <code>{issuer.data.issuer.dids.key}</code> : t('common.none')}
-          </dd>
-          <dt>{t('console.settings.logo')}</dt>
-          <dd>
-            {issuer.data.issuer.logo ? (
-              <img src={issuer.data.issuer.logo} alt={t('console.settings.logoAlt')} className="org-logo" />
-            ) : (
-              t('common.none')
-            )}
           </dd>
         </dl>
       ) : null}

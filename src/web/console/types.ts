@@ -10,6 +10,50 @@ export interface Organisation {
   description: string | null;
 }
 
+export interface OrganisationLogo {
+  url: string;
+  contentType: 'image/png' | 'image/jpeg' | 'image/svg+xml';
+  bytes: number;
+  sha256: string;
+  updatedAt: string;
+}
+
+export type Role = 'owner' | 'admin' | 'issuer' | 'assessor' | 'viewer';
+
+export interface Member {
+  userId: string;
+  name: string;
+  email: string;
+  role: Role;
+  joinedAt: string;
+  updatedAt: string;
+}
+
+export interface Invitation {
+  id: string;
+  email: string;
+  role: Role;
+  status: 'pending' | 'accepted' | 'revoked' | 'expired';
+  invitedBy: string;
+  createdAt: string;
+  expiresAt: string;
+  acceptedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface ApiTokenInfo {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  status: 'active' | 'revoked' | 'expired';
+  createdBy: string | null;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
 export interface OrganisationWithRole {
   organisation: Organisation;
   role: string | null;

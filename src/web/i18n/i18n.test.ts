@@ -7,6 +7,8 @@ import { consoleEn } from './messages/console.en.ts';
 import { consoleEs } from './messages/console.es.ts';
 import { pagesEn } from './messages/pages.en.ts';
 import { pagesEs } from './messages/pages.es.ts';
+import { pathwaysEn } from './messages/pathways.en.ts';
+import { pathwaysEs } from './messages/pathways.es.ts';
 import { publicEn } from './messages/public.en.ts';
 import { publicEs } from './messages/public.es.ts';
 import { walletEn } from './messages/wallet.en.ts';
@@ -18,6 +20,7 @@ const PAIRS: Array<[string, Record<string, string>, Record<string, string>]> = [
   ['console', consoleEn, consoleEs],
   ['wallet', walletEn, walletEs],
   ['pages', pagesEn, pagesEs],
+  ['pathways', pathwaysEn, pathwaysEs],
 ];
 
 /** `{name}` placeholders and plural arguments of a message, sorted. */

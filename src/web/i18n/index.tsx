@@ -5,6 +5,8 @@ import { consoleEn } from './messages/console.en.ts';
 import { consoleEs } from './messages/console.es.ts';
 import { pagesEn } from './messages/pages.en.ts';
 import { pagesEs } from './messages/pages.es.ts';
+import { pathwaysEn } from './messages/pathways.en.ts';
+import { pathwaysEs } from './messages/pathways.es.ts';
 import { publicEn } from './messages/public.en.ts';
 import { publicEs } from './messages/public.es.ts';
 import { walletEn } from './messages/wallet.en.ts';
@@ -14,9 +16,16 @@ import { walletEs } from './messages/wallet.es.ts';
  * Every string the web app shows comes from these catalogues. English is the source of truth; each other
  * language is typed `Record<MessageKey, string>`, so a missing translation is a compile error, not a blank.
  */
-const en = { ...commonEn, ...publicEn, ...consoleEn, ...walletEn, ...pagesEn };
+const en = { ...commonEn, ...publicEn, ...consoleEn, ...walletEn, ...pagesEn, ...pathwaysEn };
 export type MessageKey = keyof typeof en;
-const es: Record<MessageKey, string> = { ...commonEs, ...publicEs, ...consoleEs, ...walletEs, ...pagesEs };
+const es: Record<MessageKey, string> = {
+  ...commonEs,
+  ...publicEs,
+  ...consoleEs,
+  ...walletEs,
+  ...pagesEs,
+  ...pathwaysEs,
+};
 
 export const LOCALES = ['en', 'es'] as const;
 export type Locale = (typeof LOCALES)[number];

@@ -6,6 +6,9 @@ export function IssuerPage(props: IssuerPageProps) {
   const { t } = useI18n();
   return (
     <>
+      {props.logoUrl ? (
+        <img src={props.logoUrl} alt={t('issuer.logoAlt', { name: props.name })} className="org-logo" />
+      ) : null}
       <h1>{props.name}</h1>
       <p>
         {t('issuer.issuedCount', { count: props.issuedCount })} ·{' '}

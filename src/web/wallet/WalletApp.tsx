@@ -12,6 +12,7 @@ import {
 } from './AuthScreens.tsx';
 import { CredentialDetailScreen, CredentialListScreen } from './CredentialScreens.tsx';
 import { ImportedDetailScreen, ImportScreen } from './ImportScreens.tsx';
+import { PathwayProgressScreen, PathwaysScreen } from './PathwayScreens.tsx';
 import { PortfolioListScreen, SubmissionScreen } from './PortfolioScreens.tsx';
 import { ProfileScreen } from './ProfileScreen.tsx';
 import { ScreenHeading } from './ScreenHeading.tsx';
@@ -99,6 +100,8 @@ function SignedInScreen(props: { path: string }) {
     ['/wallet/profile', () => <ProfileScreen />],
     ['/wallet/skills', () => <SkillsScreen />],
     ['/wallet/path', () => <PathScreen />],
+    ['/wallet/pathways', () => <PathwaysScreen />],
+    ['/wallet/pathways/:id', (p) => <PathwayProgressScreen id={p.id!} />],
   ];
   for (const [pattern, render] of routes) {
     const params = matchPath(pattern, path);
@@ -134,6 +137,7 @@ function WalletNav() {
     ['/wallet/profile', t('wallet.nav.profile')],
     ['/wallet/skills', t('wallet.nav.skills')],
     ['/wallet/path', t('wallet.nav.path')],
+    ['/wallet/pathways', t('pathways.nav.wallet')],
   ];
   const current = (href: string) =>
     href === '/wallet'

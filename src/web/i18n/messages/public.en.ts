@@ -97,4 +97,5 @@ export const publicEn = {
   'issuer.noDefinitions': 'This issuer has not published any credentials yet.',
   'issuer.issuedCount': '{count, plural, one {# credential issued} other {# credentials issued}}',
   'issuer.activeCount': '{count, plural, one {# active} other {# active}}',
+  'issuer.logoAlt': 'Logo of {name}',
 } as const;

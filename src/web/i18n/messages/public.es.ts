@@ -100,4 +100,5 @@ export const publicEs: Record<keyof typeof publicEn, string> = {
   'issuer.noDefinitions': 'Este emisor todavía no ha publicado ninguna credencial.',
   'issuer.issuedCount': '{count, plural, one {# credencial emitida} other {# credenciales emitidas}}',
   'issuer.activeCount': '{count, plural, one {# activa} other {# activas}}',
+  'issuer.logoAlt': 'Logotipo de {name}',
 };
