@@ -1,4 +1,7 @@
-import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import fontkit, { type Font } from '@pdf-lib/fontkit';
+import { PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
 import QRCode from 'qrcode';
 
 /** What a certificate shows. The learner's name is null when the holder keeps it off public views. */
@@ -29,12 +32,89 @@ const MARGIN = 56;
 const MAX_LISTED = 8;
 const FOOTER_TOP = 80;
 
-/** Standard PDF fonts encode WinAnsi only: anything else becomes "?" rather than failing the download. */
+/**
+ * DejaVu Sans (regular and bold) from the `dejavu-fonts-ttf` package, embedded as subsets (only the glyphs
+ * drawn): Latin with every European diacritic, Greek, Cyrillic, Armenian, Georgian and more (the package's
+ * `unicover.txt`), where pdf-lib's standard Helvetica encodes WinAnsi only. No CJK, few emoji. A line all
+ * in Hebrew or Arabic is shaped and drawn right to left (fontkit), but there is no bidi algorithm: in a line
+ * that mixes them with Latin, the right-to-left words come out unjoined and left to right.
+ */
+const FONT_FILES = { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf' } as const;
+/** Drawn for a character (a whole grapheme, e.g. an emoji with its modifiers) the font has no glyph for. */
+export const REPLACEMENT = '\uFFFD';
+
+interface FontFile {
+  bytes: Uint8Array;
+  /** Parsed once: pdf-lib would parse the 0.7 MB file (GSUB, GPOS, cmap…) again for every certificate. */
+  parsed: Font;
+  /** The code points the font's cmap maps to a glyph. */
+  characters: ReadonlySet<number>;
+}
+type CertificateFonts = Record<keyof typeof FONT_FILES, FontFile>;
+
+/** Read from node_modules once per process and kept in memory (about 1.5 MB for both); never fetched. */
+let fontFiles: Promise<CertificateFonts> | undefined;
+
+function loadFontFiles(): Promise<CertificateFonts> {
+  fontFiles ??= (async () => {
+    const require = createRequire(import.meta.url);
+    const load = async (file: string): Promise<FontFile> => {
+      const bytes = new Uint8Array(await readFile(require.resolve(`dejavu-fonts-ttf/ttf/${file}`)));
+      const parsed = fontkit.create(bytes);
+      return { bytes, parsed, characters: new Set(parsed.characterSet) };
+    };
+    const [regular, bold] = await Promise.all([load(FONT_FILES.regular), load(FONT_FILES.bold)]);
+    return { regular, bold };
+  })().catch((error: unknown) => {
+    fontFiles = undefined; // a later download tries again rather than failing for the life of the process
+    throw error;
+  });
+  return fontFiles;
+}
+
+/**
+ * fontkit for pdf-lib, answering our font files with their parsed fonts. Each certificate still makes its
+ * own subset (`createSubset()`); the shared font only caches what it has read.
+ */
+function cachedFontkit(files: CertificateFonts): Parameters<PDFDocument['registerFontkit']>[0] {
+  const parsed = new Map<Uint8Array, Font>(Object.values(files).map((file) => [file.bytes, file.parsed]));
+  return {
+    create: (bytes: Uint8Array, postscriptName?: string) =>
+      parsed.get(bytes) ?? fontkit.create(bytes, postscriptName),
+  };
+}
+
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+const drawable = new WeakMap<PDFFont, ReadonlySet<number>>();
+
+/**
+ * The text as the font can draw it (NFC first, so "o" + U+030B becomes the "ő" the font has): whitespace
+ * becomes a plain space, and a grapheme with any code point the font lacks (CJK, most emoji, a control
+ * character) becomes one U+FFFD "�", so it is visibly a gap rather than a "?" that could be part of the
+ * name. Widths measured on the result are the widths drawn.
+ */
 function encodable(font: PDFFont, text: string): string {
-  const supported = new Set(font.getCharacterSet());
-  return [...text.normalize('NFC')]
-    .map((char) => (supported.has(char.codePointAt(0) ?? 0) ? char : /\s/.test(char) ? ' ' : '?'))
-    .join('');
+  const characters = drawable.get(font) ?? new Set(font.getCharacterSet());
+  drawable.set(font, characters);
+  const replacement = characters.has(REPLACEMENT.codePointAt(0) ?? 0) ? REPLACEMENT : '?';
+  let result = '';
+  for (const { segment } of graphemes.segment(text.normalize('NFC'))) {
+    if (/^\s+$/.test(segment)) result += ' ';
+    else if ([...segment].every((char) => characters.has(char.codePointAt(0) ?? -1))) result += segment;
+    else result += replacement;
+  }
+  return result;
+}
+
+async function embedFonts(pdf: PDFDocument): Promise<{ regular: PDFFont; bold: PDFFont }> {
+  const files = await loadFontFiles();
+  pdf.registerFontkit(cachedFontkit(files));
+  const embed = async (file: FontFile) => {
+    const font = await pdf.embedFont(file.bytes, { subset: true });
+    drawable.set(font, file.characters);
+    return font;
+  };
+  return { regular: await embed(files.regular), bold: await embed(files.bold) };
 }
 
 function wrap(font: PDFFont, text: string, size: number, maxWidth: number): string[] {
@@ -91,16 +171,16 @@ function drawQrCode(page: PDFPage, text: string, x: number, y: number, size: num
 /** A one-page A4 certificate with a QR code to the public verification page. */
 export async function certificatePdf(facts: CertificateFacts): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
-  const regular = await pdf.embedFont(StandardFonts.Helvetica);
-  const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
+  const { regular, bold } = await embedFonts(pdf);
   const page = pdf.addPage([WIDTH, HEIGHT]);
   const accent = hslToRgb(facts.hue, 0.55, 0.32);
   const grey = rgb(0.35, 0.35, 0.35);
   const textWidth = WIDTH - 2 * MARGIN - 170;
 
-  pdf.setTitle(encodable(regular, `${facts.achievementName} — certificate`));
-  pdf.setAuthor(encodable(regular, facts.issuerName));
-  pdf.setSubject(encodable(regular, facts.verificationUrl));
+  // Metadata strings are UTF-16 in the PDF, not drawn: they keep every character.
+  pdf.setTitle(`${facts.achievementName.normalize('NFC')} — certificate`);
+  pdf.setAuthor(facts.issuerName.normalize('NFC'));
+  pdf.setSubject(facts.verificationUrl);
   pdf.setCreator('Credstack');
   pdf.setProducer('Credstack (pdf-lib)');
   pdf.setCreationDate(facts.now);
@@ -146,7 +226,8 @@ export async function certificatePdf(facts: CertificateFacts): Promise<Uint8Arra
   }
   y -= 10;
   if (facts.description) {
-    const short = facts.description.length > 300 ? `${facts.description.slice(0, 299)}…` : facts.description;
+    const characters = [...facts.description]; // by code point, so an emoji is never cut in half
+    const short = characters.length > 300 ? `${characters.slice(0, 299).join('')}…` : facts.description;
     line(short, { size: 10, color: grey, gap: 8 });
   }
 
@@ -166,7 +247,9 @@ export async function certificatePdf(facts: CertificateFacts): Promise<Uint8Arra
   const qrX = WIDTH - MARGIN - qrSize;
   const qrY = 70;
   drawQrCode(page, facts.verificationUrl, qrX, qrY, qrSize);
-  page.drawText('Scan to verify', { x: qrX + 30, y: qrY - 14, size: 9, font: regular, color: grey });
+  const scan = 'Scan to verify';
+  const scanX = qrX + (qrSize - regular.widthOfTextAtSize(scan, 9)) / 2;
+  page.drawText(scan, { x: scanX, y: qrY - 14, size: 9, font: regular, color: grey });
 
   // The URL stays on one line (a wrapped URL cannot be copied); the size shrinks to fit.
   const footer = [`Verify at: ${facts.verificationUrl}`, `Credential ID: ${facts.credentialId}`].map((text) =>

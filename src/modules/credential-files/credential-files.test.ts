@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PDFDocument } from 'pdf-lib';
-import { extractText } from 'unpdf';
+import { decodePDFRawStream, PDFArray, PDFDocument, PDFRawStream } from 'pdf-lib';
+import { extractText, extractTextItems } from 'unpdf';
 import { bakePng, bakeSvg, unbakeCredential } from '../../core/baking.ts';
 import {
   defaultBadgeSvg,
@@ -11,7 +11,7 @@ import {
   svgAroundPng,
   wrapText,
 } from './badge-image.ts';
-import { type CertificateFacts, certificatePdf } from './certificate-pdf.ts';
+import { type CertificateFacts, certificatePdf, REPLACEMENT } from './certificate-pdf.ts';
 import { fileStem } from './credential-files.service.ts';
 import { embedHtml, linkedInAddToProfileUrl, type ShareFacts } from './share-links.ts';
 
@@ -146,9 +146,99 @@ describe('certificate PDF', () => {
     assert.ok(!text.includes('Zoë'));
     assert.ok(text.includes('awarded to the holder of this credential'));
     assert.ok(text.includes('The issuer revoked this credential on 1 April 2026.'));
-    assert.ok(text.includes('Datenanalyse ????'));
+    assert.ok(text.includes(`Datenanalyse ${REPLACEMENT.repeat(4)}`), text);
+    assert.ok(!text.includes('?'), 'an undrawable character is U+FFFD, never a "?" that could be in a name');
+  });
+
+  test('names in any European script come out exactly, drawn with real glyphs; an emoji does not break it', async () => {
+    const bytes = await certificatePdf({
+      ...CERTIFICATE,
+      achievementName: 'Dvořák und Ωμέγα für Жанна',
+      learnerName: 'Łukasz Żółć 🦄',
+      issuerName: 'Akademie Dvor\u030Ca\u0301k', // decomposed (NFD): drawn as the composed letters
+      skills: ['Ğ ğ İ ı ő Ő ű ř Ř ł ß €–…'],
+      learningOutcomes: ['👩‍💻 pair programming'],
+    });
+    const parsed = await PDFDocument.load(bytes);
+    assert.equal(
+      parsed.getTitle(),
+      'Dvořák und Ωμέγα für Жанна — certificate',
+      'metadata keeps every character',
+    );
+    const { text } = await extractText(new Uint8Array(bytes), { mergePages: true });
+    for (const expected of [
+      'Łukasz Żółć',
+      'Dvořák',
+      'Ωμέγα',
+      'Жанна',
+      'Dvořák und Ωμέγα für Жанна',
+      'by Akademie Dvořák',
+      'Ğ ğ İ ı ő Ő ű ř Ř ł ß €–…',
+      `Łukasz Żółć ${REPLACEMENT}`, // the unicorn: DejaVu Sans has no glyph for it
+      `${REPLACEMENT} pair programming`, // one U+FFFD for the whole ZWJ sequence
+    ]) {
+      assert.ok(text.includes(expected), `missing "${expected}" in: ${text}`);
+    }
+    assert.ok(!text.includes('?'), text);
+    // Text extraction reads the ToUnicode map, which names a character even where the font drew its empty
+    // .notdef box: glyph 0 must never be drawn.
+    const glyphs = await drawnGlyphIds(bytes);
+    assert.ok(glyphs.length > 100, `glyph ids found: ${glyphs.length}`);
+    assert.ok(!glyphs.includes(0), 'a .notdef glyph was drawn');
+  });
+
+  test('is reproducible: the fonts parsed once and shared between certificates leave nothing behind', async () => {
+    const first = await certificatePdf(CERTIFICATE);
+    await certificatePdf({ ...CERTIFICATE, learnerName: 'Жанна Ωμέγα Łukasz Żółć 😀' });
+    const again = await certificatePdf(CERTIFICATE);
+    assert.ok(Buffer.from(again).equals(Buffer.from(first)), 'the same facts give the same bytes');
+    assert.ok(first.length < 40_000, `only the glyphs used are embedded: ${first.length} bytes`);
+  });
+
+  test('wrapping and centring use the embedded font’s widths', async () => {
+    const wide = 'Жжжжж Шшшшш Щщщщщ Ωωωωω ŁŁŁŁŁ ŽŽŽŽŽ WWWWW MMMMM';
+    const bytes = await certificatePdf({
+      ...CERTIFICATE,
+      achievementName: `${wide} ${wide}`,
+      learnerName: wide,
+      description: `${wide} `.repeat(6),
+    });
+    const { items } = await extractTextItems(new Uint8Array(bytes));
+    const page = (items[0] ?? []).filter((item) => item.str.trim());
+    const textRight = 842 - 56 - 170; // the text column ends where the QR code's column starts
+    const body = page.filter((item) => item.y > 80);
+    assert.ok(body.filter((item) => item.str.includes('Жжжжж')).length >= 4, 'the long lines wrapped');
+    for (const item of body) {
+      assert.ok(item.x + item.width <= textRight + 0.5, `"${item.str}" ends at ${item.x + item.width}`);
+    }
+    const scan = page.find((item) => item.str === 'Scan to verify');
+    assert.ok(scan, 'the QR caption is there');
+    const qrCentre = 842 - 56 - 140 / 2;
+    assert.ok(
+      Math.abs(scan.x + scan.width / 2 - qrCentre) < 0.5,
+      `caption centred at ${scan.x + scan.width / 2}`,
+    );
   });
 });
+
+/** The glyph ids that the page's text-showing operators draw (two-byte CIDs of the embedded fonts). */
+async function drawnGlyphIds(bytes: Uint8Array): Promise<number[]> {
+  const pdf = await PDFDocument.load(bytes);
+  const contents = pdf.getPage(0).node.Contents();
+  const streams =
+    contents instanceof PDFArray ? contents.asArray().map((ref) => pdf.context.lookup(ref)) : [contents];
+  const ids: number[] = [];
+  for (const stream of streams) {
+    assert.ok(stream instanceof PDFRawStream, 'a content stream');
+    const operators = new TextDecoder('latin1').decode(decodePDFRawStream(stream).decode());
+    for (const [, hex = ''] of operators.matchAll(/<([0-9A-Fa-f]*)>\s*Tj/g)) {
+      assert.equal(hex.length % 4, 0, `two-byte glyph ids: <${hex}>`);
+      for (let index = 0; index < hex.length; index += 4)
+        ids.push(Number.parseInt(hex.slice(index, index + 4), 16));
+    }
+  }
+  return ids;
+}
 
 describe('baked default badge', () => {
   test('a drawn SVG badge carries the credential', () => {
