@@ -25,6 +25,7 @@ import {
 } from './modules/mail/mail.transport.ts';
 import { createOrganisationLogosService } from './modules/organisation-logos/organisation-logos.service.ts';
 import { createOrganisationsService } from './modules/organisations/organisations.service.ts';
+import { createPathwayGroupsService } from './modules/pathway-groups/pathway-groups.service.ts';
 import { createPathwaysService } from './modules/pathways/pathways.service.ts';
 import { createPortfolioService } from './modules/portfolio/portfolio.service.ts';
 import { createSkillExtractionService } from './modules/skill-extraction/skill-extraction.service.ts';
@@ -32,6 +33,7 @@ import { readDocumentText } from './modules/skill-extraction/text-input.ts';
 import { createSkillProfileService } from './modules/skill-profile/skill-profile.service.ts';
 import { createSkillsService } from './modules/skills/skills.service.ts';
 import { createTokensService } from './modules/tokens/tokens.service.ts';
+import { createTranscriptsService } from './modules/transcripts/transcripts.service.ts';
 import { createVerificationService } from './modules/verification/verification.service.ts';
 import { createWalletService } from './modules/wallet/wallet.service.ts';
 
@@ -121,6 +123,7 @@ function buildServices(base: {
     // The catalogue is built below (it needs the assessment modules, which award through credentials):
     // the port forwards to it at call time.
     definitions: { definitionForIssuing: (options) => definitionForIssuing(options) },
+    definitionSeries: { seriesVersionIds: (options) => catalogue.seriesVersionIds(options) },
     holdings: {
       emailsOf: (options) => issuance.emailsOf(options),
       claimedCredentialIdsOf: (options) => issuance.claimedCredentialIdsOf(options),
@@ -226,7 +229,10 @@ function buildServices(base: {
     definitions: catalogue,
     credentials: { issueForDefinition: (options) => credentials.issueForDefinition(options) },
     accounts,
-    claims: credentialEvents(),
+    claims: {
+      queueClaimed: (trx, claim) => credentials.queueClaimedEvent(trx, claim),
+      deliverQueued: (eventIds) => credentials.deliverQueuedEvents(eventIds),
+    },
   });
   // skill extraction service
   // No re-ranker yet: a language-model one plugs in here (SkillReranker) when there is one.
@@ -247,6 +253,22 @@ function buildServices(base: {
     catalogue,
     credentials,
     verification,
+    logger,
+  });
+  // pathway groups service
+  // Named groups on a pathway; a member's progress comes from the pathways cohort view, only with consent
+  // (an account that verified the address — sign-in address or confirmed further address — and follows).
+  const pathwayGroups = createPathwayGroupsService({
+    db,
+    clock,
+    ids,
+    config,
+    audit,
+    mail,
+    organisations,
+    accounts,
+    furtherAddresses: { verifiedOwnerOf: (options) => issuance.verifiedOwnerOf(options) },
+    pathways,
   });
   // skill profile service
   // Gap analysis reads job texts through the extractor and hands the gap to the learning-path optimiser.
@@ -301,6 +323,18 @@ function buildServices(base: {
   });
   // organisation logos service
   const organisationLogos = createOrganisationLogosService({ db, clock, config, audit, organisations });
+  // transcripts service
+  // CLR 2.0 transcripts: the learner's credentials (credentials), signed with an organisation's key (keys).
+  const transcripts = createTranscriptsService({
+    db,
+    clock,
+    ids,
+    audit,
+    organisations,
+    keys,
+    credentials,
+    pathways,
+  });
   return {
     audit,
     mail,
@@ -326,6 +360,8 @@ function buildServices(base: {
     learningPath,
     // pathways entry
     pathways,
+    // pathway groups entry
+    pathwayGroups,
     // skill profile entry
     skillProfile,
     // credential files entry
@@ -336,5 +372,7 @@ function buildServices(base: {
     analytics,
     // organisation logos entry
     organisationLogos,
+    // transcripts entry
+    transcripts,
   };
 }

@@ -20,6 +20,8 @@ import {
 
 /** How often queued mail is retried in the background (mail queued by a request goes out right away). */
 export const MAIL_FLUSH_INTERVAL_MS = 30_000;
+/** How often queued credential events (left by a stop or a failed listener) are delivered. */
+export const EVENT_SWEEP_INTERVAL_MS = 30_000;
 /** How long a graceful shutdown may take before the process gives up and exits with 1. */
 export const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -113,6 +115,15 @@ export async function startServer(config: Config, options: StartServerOptions = 
   void flushMail();
   const timer = setInterval(() => void flushMail(), MAIL_FLUSH_INTERVAL_MS);
   timer.unref();
+  // Credential events a stopped process or a failed listener left in the outbox (pathway completions and
+  // flags) are delivered now and then periodically; several instances share the work (leased rows).
+  const deliverEvents = () =>
+    services.credentials
+      .deliverPendingEvents()
+      .catch((error: unknown) => logger.warn({ err: error }, 'delivering queued credential events failed'));
+  void deliverEvents();
+  const eventsTimer = setInterval(() => void deliverEvents(), EVENT_SWEEP_INTERVAL_MS);
+  eventsTimer.unref();
 
   let resolveClosed!: () => void;
   const closed = new Promise<void>((resolve) => {
@@ -123,6 +134,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const shutdown = () => {
     shuttingDown ??= (async () => {
       clearInterval(timer);
+      clearInterval(eventsTimer);
       try {
         // Stops accepting connections and waits for in-flight requests to finish.
         await runningApp.close();

@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import encodeChunks from 'png-chunks-encode';
 import extractChunks from 'png-chunks-extract';
+import { sharedPath } from '../../test/helpers/shared.ts';
 import { bakePng, bakeSvg, PNG_CREDENTIAL_KEYWORD, sniffCredentialFile, unbakeCredential } from './baking.ts';
 import { AppError } from './errors.ts';
 
-const SPEC = new URL('../../../shared/specs/openbadges-3.0/docformat.md', import.meta.url);
+const SPEC = sharedPath('specs/openbadges-3.0/docformat.md');
+const specSkip = existsSync(SPEC) ? false : `${SPEC} not found (../shared is absent)`;
 const CREDENTIAL = {
   '@context': ['https://www.w3.org/ns/credentials/v2'],
   id: 'urn:uuid:3732',
@@ -50,8 +52,8 @@ const credentialArbitrary = fc.oneof(
     .map((parts) => parts.join('.')),
 );
 
-describe('the spec’s baking examples (OB 3.0 docformat §Baked Badge)', () => {
-  const spec = readFileSync(SPEC, 'utf8');
+describe('the spec’s baking examples (OB 3.0 docformat §Baked Badge)', { skip: specSkip }, () => {
+  const spec = specSkip ? '' : readFileSync(SPEC, 'utf8');
   const examples = [...spec.matchAll(/<pre class="xml example"[^>]*>([\s\S]*?)<\/pre>/g)].map((match) =>
     (match[1] ?? '').replaceAll('&lt;', '<').trim(),
   );

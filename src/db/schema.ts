@@ -1,8 +1,10 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AssessmentsTables } from './tables/assessments.ts';
 import type { CatalogueTables } from './tables/catalogue.ts';
+import type { CredentialEventsTables } from './tables/credential-events.ts';
 import type { IssuanceTables } from './tables/issuance.ts';
 import type { OrganisationLogosTables } from './tables/organisation-logos.ts';
+import type { PathwayGroupsTables } from './tables/pathway-groups.ts';
 import type { PathwaysTables } from './tables/pathways.ts';
 import type { PortfolioTables } from './tables/portfolio.ts';
 import type { SkillProfilesTables } from './tables/skill-profiles.ts';
@@ -226,7 +228,9 @@ export interface Database
     SkillProfilesTables,
     PathwaysTables,
     WalletProfilesTables,
-    OrganisationLogosTables {
+    OrganisationLogosTables,
+    PathwayGroupsTables,
+    CredentialEventsTables {
   users: UsersTable;
   sessions: SessionsTable;
   one_time_tokens: OneTimeTokensTable;

@@ -31,6 +31,7 @@ import {
   organisationLogosRoutes,
 } from '../modules/organisation-logos/organisation-logos.routes.ts';
 import { organisationsRoutes } from '../modules/organisations/organisations.routes.ts';
+import { pathwayGroupsRoutes } from '../modules/pathway-groups/pathway-groups.routes.ts';
 import { pathwaysRoutes } from '../modules/pathways/pathways.routes.ts';
 import { portfolioRoutes } from '../modules/portfolio/portfolio.routes.ts';
 import { skillExtractionRoutes } from '../modules/skill-extraction/skill-extraction.routes.ts';
@@ -38,6 +39,7 @@ import { skillProfileRoutes } from '../modules/skill-profile/skill-profile.route
 import { skillProfilePagesRoutes } from '../modules/skill-profile/skill-profile-pages.routes.ts';
 import { skillsRoutes } from '../modules/skills/skills.routes.ts';
 import { tokensRoutes } from '../modules/tokens/tokens.routes.ts';
+import { transcriptsRoutes } from '../modules/transcripts/transcripts.routes.ts';
 import { verificationRoutes } from '../modules/verification/verification.routes.ts';
 import { verificationPagesRoutes } from '../modules/verification/verification-pages.routes.ts';
 import { walletRoutes } from '../modules/wallet/wallet.routes.ts';
@@ -265,8 +267,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(walletRoutes, { deps });
       await api.register(analyticsRoutes, { deps });
       await api.register(pathwaysRoutes, { deps });
+      await api.register(pathwayGroupsRoutes, { deps });
       await api.register(credentialFilesRoutes, { deps });
       await api.register(organisationLogosRoutes, { deps });
+      await api.register(transcriptsRoutes, { deps });
     },
     { prefix: '/api/v1' },
   );

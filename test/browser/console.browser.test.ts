@@ -220,6 +220,12 @@ describe('issuer console in Chromium', { skip: browserSkip, timeout: 120_000 }, 
     await page.getByLabel('Search by recipient email').fill(learner);
     await page.getByText('1 credential shown.').waitFor();
     await checkScreen('console credentials', 'console-credentials');
+    // The definition filter runs on the server and stays in the address.
+    await page.getByLabel('Definition').selectOption({ label: 'Data analysis with Python' });
+    await page.getByText('No credential matches.').waitFor();
+    await page.getByLabel('Definition').selectOption({ label: 'Crane operation' });
+    await page.getByText('1 credential shown.').waitFor();
+    assert.match(page.url(), /[?&]definition=[0-9a-f-]{36}/);
 
     await page.getByRole('link', { name: learner }).click();
     await page.getByRole('heading', { level: 1, name: 'Crane operation' }).waitFor();

@@ -52,6 +52,31 @@ function pgliteTemplate(): Promise<Blob> {
   return templatePromise;
 }
 
+/** Advisory lock key that orders test schema drops against migrations (any value unused elsewhere). */
+const SCHEMA_LOCK_KEY = 727_100_001;
+
+/**
+ * Runs `work` while holding the test-schema lock: shared for migrations, exclusive for drops. Kysely's
+ * migrator introspects every schema with has_schema_privilege(), which fails ("schema … does not exist")
+ * when another test file drops its schema between the catalogue scan and the call: test files run in
+ * parallel on one server, so a drop must never overlap a migration.
+ */
+async function underSchemaLock<T>(
+  url: string,
+  mode: 'shared' | 'exclusive',
+  work: (admin: pg.Client) => Promise<T>,
+): Promise<T> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  const suffix = mode === 'shared' ? '_shared' : '';
+  try {
+    await admin.query(`select pg_advisory_lock${suffix}($1)`, [SCHEMA_LOCK_KEY]);
+    return await work(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
 /**
  * A fresh, migrated database for one test (or one suite): an in-memory PGlite loaded from the template, or
  * a new schema on the PostgreSQL server that is dropped on close.
@@ -62,7 +87,7 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
     if (!url) throw new Error('TEST_DB=postgres needs TEST_DATABASE_URL');
     const schema = `test_${randomBytes(6).toString('hex')}`;
     const handle = await openDatabase({ kind: 'postgres', url, schema, poolMax: 5 });
-    const migrate = () => migrateToLatest(handle.db, schema);
+    const migrate = () => underSchemaLock(url, 'shared', () => migrateToLatest(handle.db, schema));
     await migrate();
     const close = handle.close;
     return {
@@ -70,13 +95,9 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
       migrate,
       close: async () => {
         await close();
-        const admin = new pg.Client({ connectionString: url });
-        await admin.connect();
-        try {
+        await underSchemaLock(url, 'exclusive', async (admin) => {
           await admin.query(`drop schema if exists ${schema} cascade`);
-        } finally {
-          await admin.end();
-        }
+        });
       },
     };
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { systemActor } from '../../src/core/actor.ts';
 import { checkOpenBadgeShape, verifyEmailIdentity } from '../../src/core/vc/open-badges.ts';
@@ -15,6 +16,7 @@ import {
   problem,
   withToken,
 } from '../helpers/credentials.ts';
+import { insertDefinition } from '../helpers/definitions.ts';
 import type { Session } from '../helpers/factories.ts';
 import {
   independentStatusBits,
@@ -525,6 +527,145 @@ describe('listing and reading', () => {
         url: `/api/v1/orgs/${listSlug}/credentials?${bad}`,
       });
       assert.equal(response.statusCode, 400, bad);
+      assert.equal(problem(response).code, 'invalid_request', bad);
+    }
+  });
+
+  test('filtered by definition: one version, or every version of a series; with pages and status', async () => {
+    const { owner: listOwner, slug: listSlug, id: listOrganisationId } = await createOrganisation(ctx);
+    const other = await createOrganisation(ctx);
+    const system = systemActor('test');
+    const award = async (definitionId: string) => {
+      const issued = await ctx.deps.services.credentials.issueForDefinition({
+        actor: system,
+        definitionId,
+        recipient: { email: `holder.${definitionId.slice(0, 8)}.${ctx.clock.now().getTime()}@example.org` },
+        via: 'external-result',
+      });
+      ctx.clock.advance(1000);
+      return issued.record.id;
+    };
+    // Version 1 of a definition awarded three times, then version 2 (same series) twice; beside them, another
+    // definition of the same organisation, a credential with an inline achievement, and another organisation's.
+    const first = await insertDefinition(ctx, { organisationId: listOrganisationId });
+    const v1 = [await award(first.id), await award(first.id), await award(first.id)];
+    await ctx.deps.database.db
+      .updateTable('credential_definitions')
+      .set({ status: 'retired', retired_at: ctx.clock.now() })
+      .where('id', '=', first.id)
+      .execute();
+    const second = await insertDefinition(ctx, {
+      organisationId: listOrganisationId,
+      seriesId: first.seriesId,
+      version: 2,
+    });
+    const v2 = [await award(second.id), await award(second.id)];
+    const unrelated = await insertDefinition(ctx, { organisationId: listOrganisationId });
+    const unrelatedIds = [await award(unrelated.id)];
+    await issueAs(listOwner, listSlug);
+    const foreign = await insertDefinition(ctx, { organisationId: other.id });
+    const foreignIds = [await award(foreign.id)];
+
+    const list = async (session: Session, orgSlug: string, query: string) => {
+      const response = await session.request({
+        method: 'GET',
+        url: `/api/v1/orgs/${orgSlug}/credentials?${query}`,
+      });
+      assert.equal(response.statusCode, 200, `${query}: ${response.body}`);
+      return json<{ credentials: CredentialBody[]; nextCursor: string | null }>(response);
+    };
+    const ids = async (query: string) =>
+      (await list(listOwner, listSlug, query)).credentials.map((c) => c.id);
+    /** Every page of `query`, `limit` at a time, and how many pages it took. */
+    const allPages = async (query: string, limit: number) => {
+      const seen: string[] = [];
+      let pages = 0;
+      let cursor: string | null = null;
+      do {
+        const page = await list(
+          listOwner,
+          listSlug,
+          `${query}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        );
+        assert.ok(page.credentials.length <= limit);
+        seen.push(...page.credentials.map((c) => c.id));
+        cursor = page.nextCursor;
+        pages++;
+      } while (cursor);
+      return { seen, pages };
+    };
+    const newestFirst = (values: string[]) => [...values].reverse();
+
+    assert.deepEqual(await ids(`definitionSeriesId=${first.seriesId}`), newestFirst([...v1, ...v2]));
+    assert.deepEqual(await ids(`definitionId=${first.id}`), newestFirst(v1));
+    assert.deepEqual(await ids(`definitionId=${second.id}`), newestFirst(v2));
+    assert.deepEqual(await ids(`definitionSeriesId=${unrelated.seriesId}`), unrelatedIds);
+    // Both: a credential must match both.
+    assert.deepEqual(
+      await ids(`definitionSeriesId=${first.seriesId}&definitionId=${second.id}`),
+      newestFirst(v2),
+    );
+    assert.deepEqual(await ids(`definitionSeriesId=${first.seriesId}&definitionId=${unrelated.id}`), []);
+    for (const credential of (await list(listOwner, listSlug, `definitionId=${first.id}`)).credentials) {
+      assert.equal((credential as CredentialBody & { definitionId: string | null }).definitionId, first.id);
+    }
+
+    // Pages follow the filter: the next page holds the next matching credentials, the last says so.
+    assert.deepEqual(await allPages(`definitionSeriesId=${first.seriesId}`, 2), {
+      seen: newestFirst([...v1, ...v2]),
+      pages: 3,
+    });
+    assert.deepEqual(await allPages(`definitionId=${first.id}`, 2), { seen: newestFirst(v1), pages: 2 });
+    const exact = await list(listOwner, listSlug, `definitionId=${second.id}&limit=2`);
+    assert.equal(exact.credentials.length, 2);
+    assert.equal(exact.nextCursor, null, 'no empty last page');
+
+    // With the other filters.
+    await listOwner.request({
+      method: 'POST',
+      url: `/api/v1/orgs/${listSlug}/credentials/${v1[1]}/revoke`,
+      payload: { reason: 'Recorded twice' },
+    });
+    assert.deepEqual(await ids(`definitionSeriesId=${first.seriesId}&status=revoked`), [v1[1]]);
+    assert.deepEqual(
+      await ids(`definitionSeriesId=${first.seriesId}&status=active`),
+      newestFirst([v1[0]!, v1[2]!, ...v2]),
+    );
+
+    // Another organisation's definition, or one that does not exist, matches nothing here (and says no more).
+    for (const query of [
+      `definitionId=${foreign.id}`,
+      `definitionSeriesId=${foreign.seriesId}`,
+      `definitionId=${randomUUID()}`,
+      `definitionSeriesId=${randomUUID()}`,
+    ]) {
+      assert.deepEqual(await list(listOwner, listSlug, query), { credentials: [], nextCursor: null }, query);
+    }
+    assert.deepEqual(
+      (await list(other.owner, other.slug, `definitionSeriesId=${foreign.seriesId}`)).credentials.map(
+        (c) => c.id,
+      ),
+      foreignIds,
+    );
+    // …nor does this organisation's definition there.
+    assert.deepEqual(
+      (await list(other.owner, other.slug, `definitionSeriesId=${first.seriesId}`)).credentials,
+      [],
+    );
+
+    for (const bad of [
+      'definitionId=not-a-uuid',
+      'definitionId=',
+      `definitionId=${first.id}x`,
+      'definitionSeriesId=12345',
+      `definitionSeriesId=${first.seriesId}&definitionId=nope`,
+    ]) {
+      const response = await listOwner.request({
+        method: 'GET',
+        url: `/api/v1/orgs/${listSlug}/credentials?${bad}`,
+      });
+      assert.equal(response.statusCode, 400, bad);
+      assert.match(String(response.headers['content-type']), /^application\/problem\+json/, bad);
       assert.equal(problem(response).code, 'invalid_request', bad);
     }
   });

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { systemActor } from '../../src/core/actor.ts';
-import type { PathwayContent } from '../../src/modules/pathways/pathway.model.ts';
+import type { CreditFramework, PathwayContent } from '../../src/modules/pathways/pathway.model.ts';
 import { cliEnv, removeTempDirs, runCli, tempDataDir } from '../cli/cli-helpers.ts';
 import { buildTestApp, json, type TestContext } from '../helpers/app.ts';
 import { apiToken, createOrganisation, memberWithRole, problem, withToken } from '../helpers/credentials.ts';
@@ -40,7 +40,15 @@ function isProblem(response: LightMyRequestResponse, status: number, code: strin
   assert.equal(problem(response).code, code);
 }
 
-async function definition(title: string, options: { skill?: string; cost?: number; hours?: number } = {}) {
+async function definition(
+  title: string,
+  options: {
+    skill?: string;
+    cost?: number;
+    hours?: number;
+    credits?: { value: number; framework: CreditFramework };
+  } = {},
+) {
   return insertDefinition(ctx, {
     organisationId: orgId,
     content: sampleDefinitionContent({
@@ -52,7 +60,10 @@ async function definition(title: string, options: { skill?: string; cost?: numbe
           skills: [{ uri: options.skill ?? ESCO.python }],
         },
       ],
-      workload: { hours: options.hours ?? 10, creditPoints: { value: 2, framework: 'ECTS' } },
+      workload: {
+        hours: options.hours ?? 10,
+        creditPoints: options.credits ?? { value: 2, framework: 'ECTS' },
+      },
       cost: { amount: options.cost ?? 100, currency: 'EUR' },
     }),
   });
@@ -553,8 +564,17 @@ describe('progress and completion', () => {
       'not_found',
     );
 
+    // The grant completed the pathway on its own (it was the last rule left); asking returns that completion.
+    const automatic = await ctx.deps.database.db
+      .selectFrom('audit_events')
+      .select('data')
+      .where('type', '=', 'pathway.completed')
+      .where('data', '@>', JSON.stringify({ userId: second.userId, pathwayId }) as never)
+      .execute();
+    assert.equal(automatic.length, 1);
+    assert.equal((automatic[0] as { data: Body }).data.automatic, true);
     const done = await second.request({ method: 'POST', url: `/api/v1/me/pathways/${pathwayId}/completion` });
-    assert.equal(done.statusCode, 201, done.body);
+    assert.equal(done.statusCode, 200, done.body);
     const components = json<{ completion: Body }>(done).completion.components as Body[];
     assert.deepEqual(
       components.find((component) => component.componentId === 'el-a'),
@@ -834,6 +854,85 @@ describe('recognition submitted by learners', () => {
       (node) => node.id === 'core',
     );
     assert.deepEqual(core?.countedBy, { kind: 'recognition', id });
+  });
+});
+
+describe('credit frameworks', () => {
+  test('an ECTS pathway counts a CATS component converted; ECVET and unstated mixes are refused', async () => {
+    const cats = await definition('UK module (CATS)', { credits: { value: 20, framework: 'CATS' } });
+    const ecvet = await definition('VET unit (ECVET)', { credits: { value: 8, framework: 'ECVET' } });
+    // core: 2 ECTS; the UK module: 20 CATS = 10 ECTS; 12 ECTS overall.
+    const rules = (children: InsertedDefinition[]): PathwayContent['root'] => ({
+      id: 'root',
+      type: 'all',
+      minCreditPoints: 12,
+      children: [core, ...children].map((item, index) => ({
+        id: `c${index}`,
+        type: 'component' as const,
+        seriesId: item.seriesId,
+      })),
+    });
+    const validate = async (body: PathwayContent) => {
+      const response = await owner.request({
+        method: 'POST',
+        url: `/api/v1/orgs/${slug}/pathways/validate`,
+        payload: { content: body },
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      return json<{ valid: boolean; problems: Array<{ code: string; pointer: string }> }>(response);
+    };
+
+    // No framework named and the definitions mix ECTS and CATS: the pathway must say which it counts in.
+    const unstated = await validate(content({ title: 'Mixed', root: rules([cats]) }));
+    assert.equal(unstated.valid, false);
+    assert.deepEqual(
+      unstated.problems.map(({ code, pointer }) => `${code} ${pointer}`),
+      ['mixed_credit_frameworks /creditFramework'],
+    );
+    // ECVET has no official conversion to ECTS: refused at the component, on save too.
+    const withEcvet = content({ title: 'With ECVET', creditFramework: 'ECTS', root: rules([cats, ecvet]) });
+    assert.deepEqual(
+      (await validate(withEcvet)).problems.map(({ code, pointer }) => `${code} ${pointer}`),
+      ['incompatible_credit_framework /root/children/2'],
+    );
+    const refused = await owner.request({
+      method: 'POST',
+      url: `/api/v1/orgs/${slug}/pathways`,
+      payload: { content: withEcvet },
+    });
+    isProblem(refused, 422, 'pathway_invalid');
+    assert.ok(
+      (refused.json() as { errors: Array<{ pointer: string; message: string }> }).errors.some(
+        (entry) =>
+          entry.pointer === '/content/root/children/2' &&
+          entry.message.startsWith('incompatible_credit_framework:'),
+      ),
+      refused.body,
+    );
+
+    // ECTS named: the CATS component converts, and progress counts it as 10 ECTS.
+    const body = content({ title: 'ECTS with a UK module', creditFramework: 'ECTS', root: rules([cats]) });
+    assert.deepEqual(await validate(body), { valid: true, problems: [] });
+    const id = await createPublished(owner, body);
+    const holder = await signedInUser(ctx);
+    await award(cats.id, holder.email);
+    const progressOf = async () => {
+      const response = await holder.request({ method: 'GET', url: `/api/v1/me/pathways/${id}/progress` });
+      assert.equal(response.statusCode, 200, response.body);
+      return json<{ progress: Body }>(response).progress;
+    };
+    const halfway = await progressOf();
+    assert.equal(halfway.creditFramework, 'ECTS');
+    assert.equal(halfway.creditPoints, 10);
+    const root = (halfway.nodes as Body[]).find((node) => node.id === 'root');
+    assert.deepEqual(root?.remaining, { children: 1, creditPoints: 2 });
+    assert.deepEqual(halfway.cheapest.components, ['c0']);
+    await award(core.id, holder.email);
+    const done = await progressOf();
+    assert.equal(done.satisfied, true);
+    assert.equal(done.creditPoints, 12, '2 ECTS + 20 CATS as 10 ECTS, not 22');
+    assert.equal((done.nodes as Body[]).find((node) => node.id === 'c1')?.creditPoints, 10);
+    assert.equal(done.completion?.status, 'complete', 'completed automatically on the converted credits');
   });
 });
 

@@ -257,6 +257,77 @@ describe('the verify page', () => {
     assert.match(empty.body, /Paste a credential, choose a file or give a URL/);
   });
 
+  test('a CLR 2.0 transcript: said to be one, each embedded credential listed with its own verdict', async () => {
+    const learner = await signedInUser(ctx);
+    const names = ['Spreadsheet modelling', 'Data visualisation'];
+    const held: CredentialBody[] = [];
+    for (const name of names) {
+      held.push(
+        await issueAs(owner, slug, {
+          achievement: { ...ACHIEVEMENT, name },
+          recipient: { email: learner.email, name: 'Tia Transcript' },
+        }),
+      );
+    }
+    const made = await learner.request({
+      method: 'POST',
+      url: '/api/v1/me/transcripts',
+      payload: { credentialIds: held.map((credential) => credential.id), name: 'My data transcript' },
+    });
+    assert.equal(made.statusCode, 201, made.body);
+    const pasted = made.body;
+
+    type Result = {
+      verdict: string;
+      achievementName: string | null;
+      transcriptName?: string | null;
+      embedded?: Array<{ verdict: string; achievementName: string | null; issuerName: string | null }>;
+    };
+    const valid = await postVerify({ credential: pasted });
+    assert.equal(valid.statusCode, 200);
+    const result = (pageData(valid.body).props as { result: Result }).result;
+    assert.equal(result.verdict, 'valid');
+    assert.equal(result.transcriptName, 'My data transcript');
+    assert.equal(result.achievementName, null, 'a transcript is not named after its first achievement');
+    assert.deepEqual(
+      result.embedded?.map((entry) => [entry.verdict, entry.achievementName]),
+      names.map((name) => ['valid', name]),
+    );
+    assert.ok(result.embedded?.every((entry) => entry.issuerName));
+    const html = valid.body;
+    assert.match(html, /data-verdict="valid"/);
+    assert.match(html, /Transcript \(CLR 2\.0\): My data transcript/);
+    assert.match(html, /data-transcript-count="2"/);
+    assert.match(html, /A transcript of 2 credentials, each checked on its own below/);
+    assert.match(html, /<h2 id="embedded-heading">The 2 credentials in this transcript<\/h2>/);
+    assert.match(html, /2 of 2 verified/);
+    for (const name of names) assert.match(html, new RegExp(`<h3 id="embedded-heading-\\d">${name}</h3>`));
+    assert.equal(html.match(/data-embedded-verdict="valid"/g)?.length, 2);
+    assert.equal(html.match(/data-verdict=/g)?.length, 1, 'only the transcript carries data-verdict');
+
+    // One embedded credential revoked: the transcript fails, and the page says which one and at what step.
+    await ctx.deps.services.credentials.revokeCredential({
+      actor: system,
+      slug,
+      id: held[1]!.id,
+      reason: 'Issued in error',
+    });
+    const revoked = await postVerify({ credential: pasted });
+    const after = (pageData(revoked.body).props as { result: Result }).result;
+    assert.equal(after.verdict, 'invalid');
+    assert.deepEqual(
+      after.embedded?.map((entry) => entry.verdict),
+      ['valid', 'invalid'],
+    );
+    assert.match(revoked.body, /data-verdict="invalid"/);
+    assert.match(revoked.body, /1 of 2 verified/);
+    assert.match(revoked.body, /data-embedded-verdict="invalid" data-embedded-standing="revoked"/);
+    assert.match(revoked.body, /Steps that did not pass/);
+
+    const spanish = await postVerify({ credential: pasted }, { cookie: 'lang=es' });
+    assert.match(spanish.body, /Las 2 credenciales de este expediente/);
+  });
+
   test('an expired credential is said to be expired, with its date', async () => {
     const soon = new Date(ctx.clock.now().getTime() + 24 * 3600 * 1000);
     const expiring = await issueAs(owner, slug, { validUntil: soon.toISOString() });

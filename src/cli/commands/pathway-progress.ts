@@ -19,7 +19,7 @@ const REASONS: Record<string, string> = {
 export function progressText(progress: Progress): string[] {
   const lines = [
     `${progress.title} (version ${progress.version}): ${progress.satisfied ? 'complete' : 'not complete'}`,
-    `Credits ${progress.creditPoints}, hours ${progress.hours}`,
+    `Credits ${progress.creditPoints}${progress.creditFramework ? ` ${progress.creditFramework}` : ''}, hours ${progress.hours}`,
     '',
   ];
   for (const node of progress.nodes) {

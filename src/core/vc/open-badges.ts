@@ -959,3 +959,22 @@ export function checkOpenBadgeShape(credential: unknown): OpenBadgeShapeProblem[
   });
   return p.list;
 }
+
+/** The issuer `Profile` object new credentials carry (also the issuer of a CLR, clr.ts). */
+export function buildIssuerProfile(input: IssuerProfileInput): JsonObject & { id: string; type: string[] } {
+  return issuerProfile(input);
+}
+
+/** The OB 3.0 `Achievement` rules alone, for documents that list achievements outside a credential (CLR). */
+export function checkAchievementShape(value: unknown, path: string): OpenBadgeShapeProblem[] {
+  const problems = new Problems();
+  checkAchievement(problems, value, path);
+  return problems.list;
+}
+
+/** The OB 3.0 `Profile` rules alone (a CLR's issuer). */
+export function checkProfileShape(value: unknown, path: string): OpenBadgeShapeProblem[] {
+  const problems = new Problems();
+  checkProfile(problems, value, path);
+  return problems.list;
+}

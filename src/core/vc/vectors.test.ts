@@ -1,7 +1,7 @@
 /**
  * The specifications' test vectors, reproduced byte for byte: the W3C vc-di-eddsa vectors
  * (eddsa-rdfc-2022, eddsa-jcs-2022, Ed25519Signature2020, proof sets and chains) and the 1EdTech Open Badges
- * 3.0 eddsa-rdfc-2022 vector. The vectors are read from ../shared (never copied into the repository); the
+ * 3.0 and CLR 2.0 eddsa-rdfc-2022 vectors. The vectors are read from ../shared (never copied into the repository); the
  * tests skip with a message when it is absent.
  */
 
@@ -241,73 +241,99 @@ describe('W3C proof set and proof chain vectors', { skip }, () => {
   });
 });
 
-describe('1EdTech Open Badges 3.0 eddsa-rdfc-2022 vector', { skip }, () => {
-  const page = () => text('1edtech-ob3/linked-data-proof-ob.html');
-  const preJson = (title: string) => {
-    const match = new RegExp(`<pre class="example json" title="${title}">([\\s\\S]*?)</pre`).exec(page());
-    assert.ok(match, `no "${title}" example on the vector page`);
-    return JSON.parse(match[1] as string) as Record<string, unknown>;
-  };
-  const code = (headingId: string) => {
-    const match = new RegExp(`id="${headingId}"[\\s\\S]*?<code\\s*>\\s*([^<\\s]+)\\s*</code`).exec(page());
-    assert.ok(match, `no value under #${headingId}`);
-    return match[1] as string;
-  };
+/**
+ * The 1EdTech eddsa-rdfc-2022 vectors: the OB 3.0 AchievementCredential page (with the vectors) and the CLR
+ * 2.0 ClrCredential page (among the OB 3.0 implementation guide's pages). The CLR one also proves that the
+ * reconstructed CLR 2.0 context (clr-context.ts) expands the vector exactly as the official one did.
+ */
+const ONE_EDTECH_CASES = [
+  {
+    name: 'Open Badges 3.0',
+    page: `${VECTORS}1edtech-ob3/linked-data-proof-ob.html`,
+    prefix: 'ob',
+    canon: '1edtech-ob3/test-vectors/obv3p0',
+  },
+  {
+    name: 'CLR 2.0',
+    page: sharedPath('specs/openbadges-3.0/impl/linked-data-proof-clr.html'),
+    prefix: 'clr',
+    canon: '1edtech-ob3/test-vectors/clrv2p0',
+  },
+] as const;
 
-  test('canonical forms, hashes, data to sign, signature and proof value', async () => {
-    const credential = preJson('Credential');
-    const expectedSigned = preJson('Signed credential');
-    const expectedProof = preJson('Proof');
-    // The page gives the private key as 64 bytes (seed ‖ public key), libsodium style.
-    const privateHex = /Private key \(hex\):\s*<code\s*>([0-9a-f]+)<\/code/.exec(page())?.[1];
-    assert.ok(privateHex, 'no private key on the vector page');
-    const keyPair = Ed25519KeyPair.fromSeed(Buffer.from(privateHex, 'hex').subarray(0, 32));
-    assert.equal(hex(keyPair.publicKey), code('ob-key-pair'));
-    assert.equal(keyPair.publicKeyMultibase, 'z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi');
-    const fromMultibase = Ed25519KeyPair.fromSecretKeyMultibase(
-      'zrv2bqTbNwCTsRrHFcJCPjVAduh4Ezcnoq1A3ZxH1GWTNkxipLVuaAoMFmze2gFN9oNXfJjufxSHWVZzsJiUsMHFMcx',
-    );
-    assert.equal(fromMultibase.publicKeyMultibase, keyPair.publicKeyMultibase);
-
-    const vm = expectedProof.verificationMethod as string;
-    const issuer = 'https://example.edu/issuers/565049';
-    const controllerDocument = {
-      '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
-      id: issuer,
-      verificationMethod: [keyPair.toVerificationMethod(issuer, vm)],
-      assertionMethod: [vm],
+for (const vector of ONE_EDTECH_CASES) {
+  const vectorSkip = skip || (existsSync(vector.page) ? false : `${vector.page} not found`);
+  describe(`1EdTech ${vector.name} eddsa-rdfc-2022 vector`, { skip: vectorSkip }, () => {
+    const page = () => readFileSync(vector.page, 'utf8');
+    const preJson = (title: string) => {
+      const match = new RegExp(`<pre class="example json" title="${title}">([\\s\\S]*?)</pre`).exec(page());
+      assert.ok(match, `no "${title}" example on the vector page`);
+      return JSON.parse(match[1] as string) as Record<string, unknown>;
     };
-    const loader = createDocumentLoader({ documents: { [issuer]: controllerDocument } });
+    const code = (heading: string) => {
+      const headingId = `${vector.prefix}-${heading}`;
+      const match = new RegExp(`id="${headingId}"[\\s\\S]*?<code\\s*>\\s*([^<\\s]+)\\s*</code`).exec(page());
+      assert.ok(match, `no value under #${headingId}`);
+      return match[1] as string;
+    };
 
-    const canonDoc = await canonicalize(credential, {
-      cryptosuite: 'eddsa-rdfc-2022',
-      documentLoader: loader,
+    test('canonical forms, hashes, data to sign, signature and proof value', async () => {
+      const credential = preJson('Credential');
+      const expectedSigned = preJson('Signed credential');
+      const expectedProof = preJson('Proof');
+      // The page gives the private key as 64 bytes (seed ‖ public key), libsodium style.
+      const privateHex = /Private key \(hex\):\s*<code\s*>([0-9a-f]+)<\/code/.exec(page())?.[1];
+      assert.ok(privateHex, 'no private key on the vector page');
+      const keyPair = Ed25519KeyPair.fromSeed(Buffer.from(privateHex, 'hex').subarray(0, 32));
+      assert.equal(hex(keyPair.publicKey), code('key-pair'));
+      assert.equal(keyPair.publicKeyMultibase, 'z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi');
+      const fromMultibase = Ed25519KeyPair.fromSecretKeyMultibase(
+        'zrv2bqTbNwCTsRrHFcJCPjVAduh4Ezcnoq1A3ZxH1GWTNkxipLVuaAoMFmze2gFN9oNXfJjufxSHWVZzsJiUsMHFMcx',
+      );
+      assert.equal(fromMultibase.publicKeyMultibase, keyPair.publicKeyMultibase);
+
+      const vm = expectedProof.verificationMethod as string;
+      const issuer = 'https://example.edu/issuers/565049';
+      const controllerDocument = {
+        '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
+        id: issuer,
+        verificationMethod: [keyPair.toVerificationMethod(issuer, vm)],
+        assertionMethod: [vm],
+      };
+      const loader = createDocumentLoader({ documents: { [issuer]: controllerDocument } });
+
+      const canonDoc = await canonicalize(credential, {
+        cryptosuite: 'eddsa-rdfc-2022',
+        documentLoader: loader,
+      });
+      assert.equal(canonDoc, text(`${vector.canon}/document-canon.txt`));
+      const { proofValue: _value, ...proofConfig } = expectedProof;
+      const canonProof = await canonicalize(
+        { '@context': credential['@context'], ...proofConfig },
+        { cryptosuite: 'eddsa-rdfc-2022', documentLoader: loader },
+      );
+      assert.equal(canonProof, text(`${vector.canon}/proof-canon.txt`));
+      assert.equal(sha256Hex(canonDoc), code('document-hash'));
+      assert.equal(sha256Hex(canonProof), code('proof-hash'));
+
+      const spy = spying(createLocalSigner({ keyPair, id: vm }));
+      const signed = await signCredential({
+        credential,
+        signer: spy.signer,
+        cryptosuite: 'eddsa-rdfc-2022',
+        created: proofConfig.created as string,
+        documentLoader: loader,
+      });
+      assert.equal(hex(spy.signed[0] as Uint8Array), code('data'));
+      assert.equal(hex(keyPair.sign(spy.signed[0] as Uint8Array)), code('signature'));
+      assert.equal((signed.proof as Record<string, unknown>).proofValue, code('proof-value'));
+      // The CLR page shows the single proof as a one-element array, the OB page as an object: the same.
+      const asPublished = Array.isArray(expectedSigned.proof) ? { ...signed, proof: [signed.proof] } : signed;
+      assert.deepEqual(asPublished, expectedSigned);
+
+      const result = await verifyDataIntegrity({ document: expectedSigned, documentLoader: loader });
+      assert.equal(result.verified, true, JSON.stringify(result.failure));
+      assert.equal(result.proofs[0]?.controller, issuer);
     });
-    assert.equal(canonDoc, text('1edtech-ob3/test-vectors/obv3p0/document-canon.txt'));
-    const { proofValue: _value, ...proofConfig } = expectedProof;
-    const canonProof = await canonicalize(
-      { '@context': credential['@context'], ...proofConfig },
-      { cryptosuite: 'eddsa-rdfc-2022', documentLoader: loader },
-    );
-    assert.equal(canonProof, text('1edtech-ob3/test-vectors/obv3p0/proof-canon.txt'));
-    assert.equal(sha256Hex(canonDoc), code('ob-document-hash'));
-    assert.equal(sha256Hex(canonProof), code('ob-proof-hash'));
-
-    const spy = spying(createLocalSigner({ keyPair, id: vm }));
-    const signed = await signCredential({
-      credential,
-      signer: spy.signer,
-      cryptosuite: 'eddsa-rdfc-2022',
-      created: proofConfig.created as string,
-      documentLoader: loader,
-    });
-    assert.equal(hex(spy.signed[0] as Uint8Array), code('ob-data'));
-    assert.equal(hex(keyPair.sign(spy.signed[0] as Uint8Array)), code('ob-signature'));
-    assert.equal((signed.proof as Record<string, unknown>).proofValue, code('ob-proof-value'));
-    assert.deepEqual(signed, expectedSigned);
-
-    const result = await verifyDataIntegrity({ document: expectedSigned, documentLoader: loader });
-    assert.equal(result.verified, true, JSON.stringify(result.failure));
-    assert.equal(result.proofs[0]?.controller, issuer);
   });
-});
+}

@@ -1,4 +1,5 @@
 import jsonld from 'jsonld';
+import { checkClrShape, embeddedCredentialsOf, isClrCredential } from './clr.ts';
 import {
   BUNDLED_CONTEXTS,
   createDocumentLoader,
@@ -69,6 +70,11 @@ export interface CredentialVerificationReport {
   issuer: { id: string; name?: string } | null;
   statuses: StatusResult[];
   steps: VerificationStep[];
+  /**
+   * A CLR 2.0 ClrCredential's embedded credentials, each verified on its own (absent for other credentials).
+   * The CLR is valid only if every one of them is.
+   */
+  embedded?: CredentialVerificationReport[];
 }
 export interface PresentationVerificationReport {
   verdict: Verdict;
@@ -1014,6 +1020,8 @@ const OB_TYPES = ['OpenBadgeCredential', 'AchievementCredential'];
 const OB_SCHEMA_TYPE = OB_ACHIEVEMENT_CREDENTIAL_SCHEMA.type;
 const OB_SCHEMA_URL =
   /^https:\/\/purl\.imsglobal\.org\/spec\/ob\/v3p0\/schema\/json\/ob_v3p0_achievementcredential_schema\.json$/;
+const CLR_SCHEMA_URL =
+  /^https:\/\/purl\.imsglobal\.org\/spec\/clr\/v2p0\/schema\/json\/clr_v2p0_clrcredential_schema\.json$/;
 
 function schemaStep(document: JsonObject): VerificationStep {
   const problems: VerificationProblem[] = checkCredentialDataModel(document).map((problem) => ({
@@ -1031,22 +1039,35 @@ function schemaStep(document: JsonObject): VerificationStep {
       });
     }
   }
+  const isClr = isClrCredential(document);
+  if (isClr) {
+    for (const problem of checkClrShape(document)) {
+      problems.push({ code: 'clr_shape', message: `${problem.path} ${problem.message}`, path: problem.path });
+    }
+    const count = embeddedCredentialsOf(document).length;
+    if (count > MAX_PRESENTED_CREDENTIALS) {
+      problems.push({
+        code: 'too_many_credentials',
+        message: `The CLR embeds ${count} credentials; at most ${MAX_PRESENTED_CREDENTIALS} are checked`,
+        path: 'credentialSubject.verifiableCredential',
+      });
+    }
+  }
   // credentialSchema: JSON Schemas are not fetched, and the 1EdTech ones are not bundled. The OB 3.0
   // AchievementCredential schema is applied through its hand-written equivalent (checkOpenBadgeShape).
   const schemas = asList(document.credentialSchema)
     .filter(isObject)
     .map((schema) => {
       const covered =
-        isOpenBadge &&
         schema.type === OB_SCHEMA_TYPE &&
         typeof schema.id === 'string' &&
-        OB_SCHEMA_URL.test(schema.id);
+        ((isOpenBadge && OB_SCHEMA_URL.test(schema.id)) || (isClr && CLR_SCHEMA_URL.test(schema.id)));
       return {
         id: schema.id,
         type: schema.type,
         outcome: 'skipped' as StepOutcome,
         summary: covered
-          ? "The OB 3.0 JSON Schema file is not bundled and is never fetched; Credstack's built-in equivalent of it was applied instead."
+          ? `The ${isClr ? 'CLR 2.0' : 'OB 3.0'} JSON Schema file is not bundled and is never fetched; Credstack's built-in equivalent of it was applied instead.`
           : 'This JSON Schema is not bundled and is never fetched, so it was not applied.',
         covered,
       };
@@ -1055,9 +1076,10 @@ function schemaStep(document: JsonObject): VerificationStep {
   const details = {
     dataModel: dataModelVersion(document) ?? null,
     openBadges: isOpenBadge,
+    clr: isClr,
     credentialSchema: schemas.map(({ covered: _covered, ...rest }) => rest),
   };
-  const model = `the VC Data Model${isOpenBadge ? ' and the Open Badges 3.0 data model' : ''}`;
+  const model = `the VC Data Model${isOpenBadge ? ' and the Open Badges 3.0 data model' : isClr ? ' and the CLR 2.0 data model' : ''}`;
   if (problems.length > 0) {
     return step('schema', 'failed', `The credential does not follow ${model}.`, problems, details);
   }
@@ -1094,7 +1116,11 @@ async function guarded(id: VerificationStepId, run: () => Promise<VerificationSt
   }
 }
 
-async function verifyCredentialIn(session: Session, input: unknown): Promise<CredentialVerificationReport> {
+async function verifyCredentialIn(
+  session: Session,
+  input: unknown,
+  nested = false,
+): Promise<CredentialVerificationReport> {
   const parsed = parseDocument(input);
   const steps: VerificationStep[] = [];
   let statuses: StatusResult[] = [];
@@ -1161,16 +1187,36 @@ async function verifyCredentialIn(session: Session, input: unknown): Promise<Cre
     steps.push(skipped('validity', why), skipped('schema', why));
   }
 
+  // A CLR's embedded credentials are verified one by one (a CLR inside a CLR is not opened: one level only).
+  let embedded: CredentialVerificationReport[] | undefined;
+  if (parsed.ok && isCredential && !nested && isClrCredential(parsed.document)) {
+    const inner = embeddedCredentialsOf(parsed.document);
+    embedded = [];
+    if (inner.length <= MAX_PRESENTED_CREDENTIALS) {
+      for (const credential of inner) {
+        embedded.push(
+          await verifyCredentialIn(session, credential, true).catch((error) =>
+            internalErrorReport(session.now, error),
+          ),
+        );
+      }
+    }
+  }
+
   const issuerId = document ? issuerIdOf(document) : undefined;
   const issuerName = document ? issuerNameOf(document) : undefined;
   return {
-    verdict: verdictOf(steps),
+    verdict: verdictOf(
+      steps,
+      (embedded ?? []).map((report) => report.verdict),
+    ),
     checkedAt: session.now.toISOString(),
     format,
     credential: document,
     issuer: issuerId ? { id: issuerId, ...(issuerName ? { name: issuerName } : {}) } : null,
     statuses,
     steps: STEP_ORDER.map((id) => steps.find((s) => s.id === id) as VerificationStep),
+    ...(embedded ? { embedded } : {}),
   };
 }
 
@@ -1492,6 +1538,16 @@ export function formatReportText(report: CredentialVerificationReport): string {
     lines.push(`Status (${status.purpose}): ${status.state}${where}`);
   }
   lines.push('', ...stepLines(report.steps));
+  (report.embedded ?? []).forEach((credential, index) => {
+    lines.push(
+      '',
+      `Embedded credential ${index + 1}:`,
+      ...formatReportText(credential)
+        .trimEnd()
+        .split('\n')
+        .map((line) => `  ${line}`),
+    );
+  });
   return `${lines.join('\n')}\n`;
 }
 

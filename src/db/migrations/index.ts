@@ -14,6 +14,8 @@ import * as m0012 from './0012-path-candidates.ts';
 import * as m0013 from './0013-wallet-profiles.ts';
 import * as m0014 from './0014-pathways.ts';
 import * as m0015 from './0015-organisation-logos.ts';
+import * as m0016 from './0016-pathway-groups.ts';
+import * as m0017 from './0017-credential-event-outbox.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so the same list works from source,
@@ -35,4 +37,6 @@ export const migrations: Record<string, Migration> = {
   '0013-wallet-profiles': m0013,
   '0014-pathways': m0014,
   '0015-organisation-logos': m0015,
+  '0016-pathway-groups': m0016,
+  '0017-credential-event-outbox': m0017,
 };

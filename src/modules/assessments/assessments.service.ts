@@ -679,9 +679,11 @@ export function createAssessmentsService(deps: AssessmentsServiceDeps) {
       if (test) {
         const attemptsLeft =
           test.attempt_limit === null ? null : Math.max(0, test.attempt_limit - history.count);
-        const availableAt = history.lastClosedAt
+        const cooldownEnds = history.lastClosedAt
           ? new Date(history.lastClosedAt.getTime() + test.cooldown_seconds * 1000)
           : null;
+        // A cooldown already over (or none) is no waiting time: "try again from <a past date>" misleads.
+        const availableAt = cooldownEnds && cooldownEnds > clock.now() ? cooldownEnds : null;
         retake = { allowed: !history.passed && attemptsLeft !== 0, attemptsLeft, availableAt };
       }
     }

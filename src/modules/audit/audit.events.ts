@@ -3,10 +3,12 @@ import type { AssessmentsAuditEvents } from '../assessments/assessments.events.t
 import type { CatalogueAuditEvents } from '../catalogue/catalogue.events.ts';
 import type { IssuanceAuditEvents } from '../issuance/issuance.events.ts';
 import type { OrganisationLogosAuditEvents } from '../organisation-logos/organisation-logos.events.ts';
+import type { PathwayGroupsAuditEvents } from '../pathway-groups/pathway-groups.events.ts';
 import type { PathwaysAuditEvents } from '../pathways/pathways.events.ts';
 import type { PortfolioAuditEvents } from '../portfolio/portfolio.events.ts';
 import type { SkillProfileAuditEvents } from '../skill-profile/skill-profile.events.ts';
 import type { SkillsAuditEvents } from '../skills/skills.events.ts';
+import type { TranscriptsAuditEvents } from '../transcripts/transcripts.events.ts';
 import type { WalletAuditEvents } from '../wallet/wallet.events.ts';
 
 /**
@@ -21,8 +23,10 @@ export interface AuditEventData
     IssuanceAuditEvents,
     SkillProfileAuditEvents,
     PathwaysAuditEvents,
+    PathwayGroupsAuditEvents,
     WalletAuditEvents,
-    OrganisationLogosAuditEvents {
+    OrganisationLogosAuditEvents,
+    TranscriptsAuditEvents {
   'user.created': { via: 'signup' | 'cli' | 'admin' | 'seed' | 'invitation' };
   'user.email_verified': Record<string, never>;
   'user.password_changed': { via: 'change' | 'reset' | 'cli' };

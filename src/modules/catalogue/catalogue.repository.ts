@@ -283,6 +283,17 @@ export function createCatalogueRepository() {
         .orderBy('version', 'desc')
         .execute(),
 
+    /** The ids of the organisation's versions of a series (none when the series is another's). */
+    seriesVersionIdsOf: async (db: Db, organisationId: string, seriesId: string): Promise<string[]> =>
+      (
+        await db
+          .selectFrom(CD)
+          .select('id')
+          .where('series_id', '=', seriesId)
+          .where('organisation_id', '=', organisationId)
+          .execute()
+      ).map((row) => row.id),
+
     /** Locks every version of a series (publishing and versioning change two rows of it together). */
     lockSeries: (db: Db, seriesId: string) =>
       db

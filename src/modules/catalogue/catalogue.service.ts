@@ -1264,6 +1264,19 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
     };
   }
 
+  /**
+   * The credentials list: the ids of every version of a series that the organisation owns; empty for an
+   * unknown series or another organisation's (the caller has authorised its actor for the organisation).
+   */
+  async function seriesVersionIds(options: {
+    organisationId: string;
+    seriesId: string;
+    trx?: Db;
+  }): Promise<string[]> {
+    if (!isUuid(options.seriesId)) return [];
+    return repo.seriesVersionIdsOf(options.trx ?? deps.db, options.organisationId, options.seriesId);
+  }
+
   /** Pathways: what each series is now (published version, else latest); unknown series are absent. */
   async function getSeriesSummaries(options: {
     seriesIds: readonly string[];
@@ -1387,6 +1400,7 @@ export function createCatalogueService(deps: CatalogueServiceDeps) {
     getDefinitionRecord: lookup.getDefinitionRecord,
     getDefinitionRecords,
     getSeriesSummaries,
+    seriesVersionIds,
     achievementFor,
     definitionUrl,
   };

@@ -40,6 +40,8 @@ export interface CredentialListFilter {
   organisationId: string;
   status?: CredentialStatus;
   recipientEmail?: string;
+  /** Only credentials awarded for one of these definition versions (at least one id). */
+  definitionIds?: string[];
   /** Rows strictly after this position in (issued_at desc, id desc) order. */
   after?: { issuedAt: Date; id: string };
   limit: number;
@@ -73,14 +75,6 @@ export function createCredentialsRepository() {
   return {
     insertCredential: (db: Db, row: NewCredential) =>
       db.insertInto('credentials').values(row).returningAll().executeTakeFirstOrThrow(),
-
-    /** Which of the ids are stored (committed, when read from outside the issuing transaction). */
-    existingCredentialIds: async (db: Db, ids: string[]): Promise<string[]> =>
-      ids.length === 0
-        ? []
-        : (await db.selectFrom('credentials').select('id').where('id', 'in', ids).execute()).map(
-            (row) => row.id,
-          ),
 
     findCredential: (db: Db, organisationId: string, id: string) =>
       db
@@ -126,13 +120,15 @@ export function createCredentialsRepository() {
         .limit(filter.limit);
       if (filter.status) query = query.where('status', '=', filter.status);
       if (filter.recipientEmail) query = query.where('recipient_email', '=', filter.recipientEmail);
+      // One version: credentials_definition_idx (definition_id, issued_at desc) reads it in page order; a
+      // series of several usually reads credentials_org_issued_idx and skips other definitions' rows.
+      if (filter.definitionIds) query = query.where('definition_id', 'in', filter.definitionIds);
       const after = filter.after;
       if (after) {
+        // A row comparison, not `a < x or (a = x and b < y)`: PostgreSQL turns it into an index condition,
+        // so a later page starts at the cursor instead of filtering every newer row out first.
         query = query.where((eb) =>
-          eb.or([
-            eb('issued_at', '<', after.issuedAt),
-            eb.and([eb('issued_at', '=', after.issuedAt), eb('id', '<', after.id)]),
-          ]),
+          eb(eb.refTuple('issued_at', 'id'), '<', eb.tuple(after.issuedAt, after.id)),
         );
       }
       return query.execute();

@@ -86,7 +86,11 @@ export const credentialsRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (a
         summary: 'The credentials the organisation issued, newest first (scope credentials:read)',
         description:
           'Cursor pagination: pass the `nextCursor` of one page as `cursor` to get the next (older) page. ' +
-          'Filter by `status` and by the recipient’s e-mail address.',
+          'Filter by `status`, by the recipient’s e-mail address, and by the catalogue definition the ' +
+          'credentials were awarded for: `definitionSeriesId` for every version of a definition (what the ' +
+          'console uses), `definitionId` for one version; given both, a credential must match both. ' +
+          'Credentials issued with an inline achievement belong to no definition. A malformed id is 400; ' +
+          'an id the organisation has no definition under simply matches nothing.',
         security,
         params: SlugParams,
         querystring: ListQuery,
@@ -99,6 +103,8 @@ export const credentialsRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (a
       const query = request.query as {
         status?: CredentialStatus;
         recipientEmail?: string;
+        definitionId?: string;
+        definitionSeriesId?: string;
         cursor?: string;
         limit: number;
       };

@@ -124,6 +124,22 @@ export const ListQuery = Type.Object(
   {
     status: Type.Optional(StatusSchema),
     recipientEmail: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })),
+    definitionId: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description:
+          'Only credentials awarded for this catalogue definition version (the `id` of a definition). ' +
+          'An id the organisation has no definition under gives an empty list',
+      }),
+    ),
+    definitionSeriesId: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description:
+          'Only credentials awarded for any version of this definition (the `seriesId` every version of ' +
+          'a definition shares). An unknown series, or another organisation’s, gives an empty list',
+      }),
+    ),
     cursor: Type.Optional(
       Type.String({ minLength: 1, maxLength: 300, description: 'nextCursor of the previous page' }),
     ),

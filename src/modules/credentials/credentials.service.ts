@@ -29,6 +29,7 @@ import type {
 import type { AuditService } from '../audit/audit.service.ts';
 import type { MailService } from '../mail/mail.service.ts';
 import type { OrganisationAccess, OrganisationsService } from '../organisations/organisations.service.ts';
+import { createCredentialEventOutbox, type OutboxEvent } from './credential-events.outbox.ts';
 import { credentialIssuedMail, credentialStatusMail } from './credentials.mail.ts';
 import type { CredentialEvents, IssuedCredentialEvent } from './credentials.ports.ts';
 import { createCredentialsRepository, type Holding } from './credentials.repository.ts';
@@ -61,6 +62,15 @@ export interface DefinitionsForIssuing {
   definitionForIssuing(options: { definitionId: string; trx: Db }): Promise<DefinitionForIssuing | null>;
 }
 
+/** What the credentials list needs from the catalogue (its service implements it, wired in src/deps.ts). */
+export interface DefinitionSeriesLookup {
+  /**
+   * The ids of every version of the definition series that the organisation owns; empty when the series is
+   * unknown or another organisation's.
+   */
+  seriesVersionIds(options: { organisationId: string; seriesId: string; trx?: Db }): Promise<string[]>;
+}
+
 /**
  * Besides their verified sign-in address, what else makes a credential a user's: further verified e-mail
  * addresses and credentials bound to them by a claim link (the issuance module implements it).
@@ -89,6 +99,8 @@ export interface CredentialsServiceDeps {
   accounts: HolderAccounts;
   /** The catalogue, for credentials awarded for a definition (assessment passes, results, bulk issue). */
   definitions?: DefinitionsForIssuing;
+  /** The catalogue, for listing the credentials of every version of a definition. */
+  definitionSeries?: DefinitionSeriesLookup;
   /** Further addresses and claimed credentials of a holder; without it, only the sign-in address counts. */
   holdings?: HolderHoldings;
   /** See StatusListsServiceDeps.randomIndex (tests only). */
@@ -96,7 +108,7 @@ export interface CredentialsServiceDeps {
   /** Told about issued, claimed and status-changed credentials once committed (pathways listen). */
   events?: CredentialEvents;
   /** Where a failing event listener is reported. */
-  logger?: Pick<Logger, 'error'>;
+  logger?: Pick<Logger, 'error' | 'warn'>;
 }
 
 /** How an issued credential is secured. */
@@ -383,6 +395,13 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
   const statusLists: StatusListsService = createStatusListsService(deps);
   const baseUrl = deps.config.publicUrl.href.replace(/\/$/, '');
   const documentLoader = createDocumentLoader();
+  const outbox = createCredentialEventOutbox({
+    db: deps.db,
+    clock,
+    ids,
+    ...(deps.events ? { events: deps.events } : {}),
+    ...(deps.logger ? { logger: deps.logger } : {}),
+  });
 
   function pageUrl(id: string): string {
     return `${baseUrl}/credentials/${id}`;
@@ -402,9 +421,9 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
           ownTransactions.add(trx);
           return work(trx);
         });
-        // Committed: what it issued is announced now, before the caller gets its answer.
+        // Committed: what it issued is delivered now, before the caller gets its answer.
         const issued = used ? issuedIn.get(used) : undefined;
-        if (issued) await announce('afterIssued', (events) => events.afterIssued({ credentials: issued }));
+        if (issued) await outbox.deliver(issued);
         return result;
       } catch (error) {
         if (!isDeadlock(error) || attempt >= DEADLOCK_RETRIES) throw error;
@@ -413,24 +432,15 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
   }
 
   // Events: listeners hear of credentials only after their transaction commits ------------------------------
+  // Each event is written to the outbox in the change's transaction (credential-events.outbox.ts) and
+  // delivered right after the commit; what a stopped process or a failed listener left is delivered later.
 
   /** Transactions this service opened (it knows when they commit); any other is a caller's. */
   const ownTransactions = new WeakSet<Db>();
-  /** The credentials each open transaction issued, announced once it commits. */
-  const issuedIn = new WeakMap<Db, IssuedCredentialEvent[]>();
+  /** The outbox events of the credentials each open transaction issued, delivered once it commits. */
+  const issuedIn = new WeakMap<Db, string[]>();
   /** Announcements still running in the background (caller-owned transactions), for whenEventsSettled. */
   const inFlight = new Set<Promise<void>>();
-
-  /** Runs a listener; its failure is logged and never reaches the issuer or the status change. */
-  async function announce(name: string, call: (events: CredentialEvents) => Promise<void>): Promise<void> {
-    const events = deps.events;
-    if (!events) return;
-    try {
-      await call(events);
-    } catch (error) {
-      deps.logger?.error({ err: error, listener: name }, 'a credential event listener failed');
-    }
-  }
 
   /**
    * Notes a credential issued in `trx`. In this service's own transactions it is announced after the commit
@@ -441,13 +451,14 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
    * On PGlite, the one connection is itself the wait.
    */
   async function noteIssued(trx: Db, event: IssuedCredentialEvent): Promise<void> {
-    if (!deps.events) return;
+    const eventId = await outbox.enqueue(trx, { kind: 'issued', credential: event });
+    if (eventId === null) return;
     const pending = issuedIn.get(trx);
     if (pending) {
-      pending.push(event);
+      pending.push(eventId);
       return;
     }
-    const issued = [event];
+    const issued = [eventId];
     issuedIn.set(trx, issued);
     if (ownTransactions.has(trx)) return;
     const key = randomInt(2 ** 31);
@@ -456,24 +467,40 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
     inFlight.add(waiter);
   }
 
-  async function announceAfterCallerCommits(key: number, issued: IssuedCredentialEvent[]): Promise<void> {
+  async function announceAfterCallerCommits(key: number, issued: string[]): Promise<void> {
     try {
       await deps.db.transaction().execute(async (wait) => {
         await sql`select pg_advisory_xact_lock(${EVENTS_LOCK_CLASS}::int, ${key}::int)`.execute(wait);
       });
-      const committed = new Set(
-        await repo.existingCredentialIds(
-          deps.db,
-          issued.map((event) => event.credentialId),
-        ),
-      );
-      const credentials = issued.filter((event) => committed.has(event.credentialId));
-      if (credentials.length > 0) {
-        await announce('afterIssued', (events) => events.afterIssued({ credentials }));
-      }
+      // The outbox rows exist only if the caller's transaction committed: a rollback took them with it.
+      await outbox.deliver(issued);
     } catch (error) {
       deps.logger?.error({ err: error }, 'waiting to announce issued credentials failed');
     }
+  }
+
+  /**
+   * For a module that binds credentials to a learner in its own transaction (claims): writes the event
+   * there; hand the id to {@link deliverQueuedEvents} after the commit.
+   */
+  async function queueClaimedEvent(
+    trx: Db,
+    claim: Extract<OutboxEvent, { kind: 'claimed' }>['claim'],
+  ): Promise<string | null> {
+    return outbox.enqueue(trx, { kind: 'claimed', claim });
+  }
+
+  /** Delivers events written by committed transactions (see queueClaimedEvent). */
+  async function deliverQueuedEvents(eventIds: string[]): Promise<void> {
+    await outbox.deliver(eventIds);
+  }
+
+  /**
+   * Delivers the events still queued: left by a process that stopped between a commit and its delivery,
+   * or by a listener that failed (retried with back-off). The server runs it at start and periodically.
+   */
+  async function deliverPendingEvents(options: { olderThanMs?: number } = {}) {
+    return outbox.deliverPending(options);
   }
 
   /** Resolves once every background announcement (and what it set off) has finished: tests, shutdown. */
@@ -912,22 +939,55 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
     slug: string;
     status?: CredentialStatus;
     recipientEmail?: string;
+    /** One definition version. */
+    definitionId?: string;
+    /** Every version of one definition. */
+    definitionSeriesId?: string;
     cursor?: string;
     limit: number;
   }): Promise<{ credentials: CredentialRow[]; nextCursor: string | null }> {
     const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
     const access = await organisations.requireAccess({ ...options, permission: 'credentials:read' });
+    const definitionIds = await definitionFilter(access.organisation.id, options);
+    // No version matches (an unknown series, or another organisation's): nothing to read, nothing to leak.
+    if (definitionIds?.length === 0) return { credentials: [], nextCursor: null };
     const rows = await repo.listCredentials(deps.db, {
       organisationId: access.organisation.id,
       status: options.status,
       recipientEmail:
         options.recipientEmail === undefined ? undefined : normalizeEmail(options.recipientEmail),
+      definitionIds,
       after,
       limit: options.limit + 1,
     });
     const page = rows.slice(0, options.limit);
     const last = page.at(-1);
     return { credentials: page, nextCursor: rows.length > options.limit && last ? encodeCursor(last) : null };
+  }
+
+  /**
+   * The definition versions a list is limited to (undefined: no definition filter). A version id needs no
+   * look-up: the list only reads the organisation's own credentials, so another organisation's version
+   * matches nothing. A series is resolved to the organisation's versions of it through the catalogue. The
+   * route refuses malformed ids (400); for other callers they match nothing.
+   */
+  async function definitionFilter(
+    organisationId: string,
+    options: { definitionId?: string; definitionSeriesId?: string },
+  ): Promise<string[] | undefined> {
+    const malformed = [options.definitionId, options.definitionSeriesId].some(
+      (id) => id !== undefined && !isUuid(id),
+    );
+    if (malformed) return [];
+    if (options.definitionSeriesId === undefined) {
+      return options.definitionId === undefined ? undefined : [options.definitionId];
+    }
+    const series = deps.definitionSeries;
+    if (!series) throw new Error('The credentials service was built without the definition series port');
+    const versions = await series.seriesVersionIds({ organisationId, seriesId: options.definitionSeriesId });
+    return options.definitionId === undefined
+      ? versions
+      : versions.filter((id) => id === options.definitionId);
   }
 
   async function details(trx: Db, record: CredentialRow): Promise<CredentialDetails> {
@@ -1044,17 +1104,19 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
           }),
         );
       }
-      return details(trx, updated);
+      const eventId = await outbox.enqueue(trx, {
+        kind: 'status_changed',
+        change: {
+          credentialId: updated.id,
+          organisationId: updated.organisation_id,
+          status: updated.status,
+          action: options.action,
+        },
+      });
+      return { details: await details(trx, updated), eventId };
     });
-    await announce('afterStatusChanged', (events) =>
-      events.afterStatusChanged({
-        credentialId: changed.record.id,
-        organisationId: changed.record.organisation_id,
-        status: changed.record.status,
-        action: options.action,
-      }),
-    );
-    return changed;
+    if (changed.eventId) await outbox.deliver([changed.eventId]);
+    return changed.details;
   }
 
   function held(
@@ -1233,6 +1295,9 @@ export function createCredentialsService(deps: CredentialsServiceDeps) {
     /** The public page of a credential (also the `id` of credentials Credstack numbers). */
     pageUrl,
     whenEventsSettled,
+    queueClaimedEvent,
+    deliverQueuedEvents,
+    deliverPendingEvents,
   };
 }
 

@@ -22,7 +22,6 @@ import type {
 import type { AuditService } from '../audit/audit.service.ts';
 import type { DefinitionLookup, DefinitionRecord } from '../catalogue/catalogue.ports.ts';
 import { SUPERVISION_LEVELS } from '../catalogue/definition.model.ts';
-import type { CredentialEvents } from '../credentials/credentials.ports.ts';
 import type { MailService } from '../mail/mail.service.ts';
 import type { OrganisationAccess, OrganisationsService } from '../organisations/organisations.service.ts';
 import { claimMail, emailConfirmationMail } from './issuance.mail.ts';
@@ -86,8 +85,14 @@ export interface IssuanceServiceDeps {
   accounts: RecipientAccounts;
   /** Rows issued per transaction (tests use small batches). */
   batchSize?: number;
-  /** Told about claimed credentials once the claim commits (pathways complete on it). */
-  claims?: Pick<CredentialEvents, 'afterClaimed'>;
+  /**
+   * The claim event: written in the claim's transaction, delivered after it commits (pathways complete on
+   * it). The credentials module's outbox keeps it until a listener has handled it.
+   */
+  claims?: {
+    queueClaimed(trx: Db, claim: { userId: string; credentialIds: string[] }): Promise<string | null>;
+    deliverQueued(eventIds: string[]): Promise<void>;
+  };
 }
 
 /** One result as an LMS or another system reports it. */
@@ -1016,7 +1021,7 @@ export function createIssuanceService(deps: IssuanceServiceDeps) {
   async function claimCredentials(options: { actor: Actor; token: string }): Promise<ClaimedCredential[]> {
     if (options.actor.kind !== 'user') throw new AppError('unauthenticated', 'Sign in to claim a credential');
     const user = options.actor;
-    const bound = await db.transaction().execute(async (trx) => {
+    const { claimed: bound, eventId } = await db.transaction().execute(async (trx) => {
       const userEmail = await accounts.verifiedEmailOf({ actor: user, trx });
       const token = options.token;
       const claim =
@@ -1058,17 +1063,21 @@ export function createIssuanceService(deps: IssuanceServiceDeps) {
           recipientEmail: candidate.recipient_email,
         });
       }
-      return claimed;
+      const queued =
+        claimed.length > 0 && deps.claims
+          ? await deps.claims.queueClaimed(trx, {
+              userId: user.userId,
+              credentialIds: claimed.map((item) => item.credentialId),
+            })
+          : null;
+      return { claimed, eventId: queued };
     });
-    // After the commit: a listener's failure must not undo the claim.
-    if (bound.length > 0 && deps.claims) {
+    // After the commit: a listener's failure must not undo the claim (the event stays queued for a retry).
+    if (eventId && deps.claims) {
       try {
-        await deps.claims.afterClaimed({
-          userId: user.userId,
-          credentialIds: bound.map((item) => item.credentialId),
-        });
+        await deps.claims.deliverQueued([eventId]);
       } catch (error) {
-        logger.error({ err: error }, 'a claim listener failed');
+        logger.error({ err: error }, 'delivering a claim event failed; it stays queued');
       }
     }
     return bound;
@@ -1228,6 +1237,16 @@ export function createIssuanceService(deps: IssuanceServiceDeps) {
     ];
   }
 
+  /**
+   * For other modules: the account that confirmed `email` as a further address, if any (normalised). The
+   * reverse of {@link emailsOf} for further addresses; an account's own sign-in address is the accounts
+   * module's.
+   */
+  async function verifiedOwnerOf(options: { email: string; trx?: Db }): Promise<string | undefined> {
+    const row = await repo.findVerifiedEmailOwner(options.trx ?? db, options.email.trim().toLowerCase());
+    return row?.user_id;
+  }
+
   return {
     recordResult,
     importResults,
@@ -1247,6 +1266,7 @@ export function createIssuanceService(deps: IssuanceServiceDeps) {
     verifyEmail,
     removeEmail,
     emailsOf,
+    verifiedOwnerOf,
     credentialPageUrl,
   };
 }

@@ -1,5 +1,6 @@
 import {
   type CountedComponent,
+  countedCredits,
   evaluatePathway,
   evaluateTree,
   type PathwayEvaluation,
@@ -8,6 +9,7 @@ import {
 } from './pathway.evaluator.ts';
 import {
   type ComponentNode,
+  type CreditFramework,
   componentsOf,
   type Holding,
   type Level,
@@ -35,6 +37,8 @@ export interface ComponentOffer {
   /** Learning hours it takes (what "shortest" minimises); also what it counts towards hour minimums unless the pathway overrides it. */
   hours: number;
   creditPoints?: number;
+  /** The framework `creditPoints` is in (the definition's); absent: the pathway's. Converted like a holding's. */
+  creditFramework?: CreditFramework;
   level?: Level;
 }
 
@@ -53,6 +57,8 @@ export interface CompletionOptions {
   offers: ReadonlyMap<string, ComponentOffer>;
   /** Evaluations of the tree the search may spend per objective. */
   maxSteps?: number;
+  /** The framework to count credits in when the content names none (as for evaluatePathway). */
+  creditFramework?: CreditFramework;
 }
 
 export interface CompletionResult {
@@ -70,10 +76,16 @@ const DEFAULT_MAX_STEPS = 20_000;
 
 export function planCompletion(options: CompletionOptions): CompletionResult {
   const { content, holdings, now, offers } = options;
-  const evaluation = evaluatePathway({ content, holdings, now });
+  const framework = content.creditFramework ?? options.creditFramework;
+  const evaluation = evaluatePathway({
+    content,
+    holdings,
+    now,
+    ...(framework ? { creditFramework: framework } : {}),
+  });
   if (evaluation.satisfied) return { evaluation, completable: true, exact: true };
 
-  const { counted } = resolveComponents(content, holdings, now);
+  const { counted } = resolveComponents(content, holdings, now, framework);
   const components = componentsOf(content.root);
   // A held component blocked by ordering is a candidate too: it must be earned again after its prerequisites.
   const candidates = components
@@ -91,7 +103,7 @@ export function planCompletion(options: CompletionOptions): CompletionResult {
       const level = component.level ?? offer.level;
       result.set(component.id, {
         completedAt: future,
-        creditPoints: component.creditPoints ?? offer.creditPoints ?? 0,
+        creditPoints: countedCredits(component, offer, framework),
         hours: component.hours ?? offer.hours,
         ...(level ? { level } : {}),
       });

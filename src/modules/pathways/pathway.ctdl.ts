@@ -1,3 +1,4 @@
+import { convertCredits } from './pathway.credits.ts';
 import {
   type ComponentNode,
   GROUP_TYPES,
@@ -6,7 +7,9 @@ import {
   isGroup,
   type Level,
   type LevelConstraint,
+  PATHWAY_CREDIT_FRAMEWORKS,
   type PathwayContent,
+  type PathwayCreditFramework,
   type RuleNode,
   walk,
 } from './pathway.model.ts';
@@ -23,6 +26,11 @@ import { type PathwayProblem, validatePathway } from './pathway.validate.ts';
  * no term for here (the group kind, hours, levels, group minimums, validity at completion) goes under the
  * `credstack:` prefix so our own export reads back exactly; another publisher's file without them still
  * imports (all/any/n-of then follow from requiredNumber). docs/pathways.md lists the terms.
+ *
+ * Credit units follow the catalogue's CTDL export: a `ceterms:creditValue` names its framework in
+ * `schema:description` (written when the pathway has a `creditFramework`, which `credstack:creditFramework`
+ * carries); on import a component's credit value in another framework is converted when it can be
+ * (pathway.credits.ts) and refused otherwise.
  */
 
 type Json = Record<string, unknown>;
@@ -144,7 +152,11 @@ export function toCtdlPathway(content: PathwayContent, options: CtdlExportOption
       ...(node.creditPoints !== undefined
         ? {
             'ceterms:creditValue': [
-              { '@type': 'schema:QuantitativeValue', 'schema:value': node.creditPoints },
+              {
+                '@type': 'schema:QuantitativeValue',
+                'schema:value': node.creditPoints,
+                ...(content.creditFramework ? { 'schema:description': { en: content.creditFramework } } : {}),
+              },
             ],
           }
         : {}),
@@ -163,6 +175,7 @@ export function toCtdlPathway(content: PathwayContent, options: CtdlExportOption
     ...(content.description ? { 'ceterms:description': { en: content.description } } : {}),
     'ceterms:hasDestinationComponent': [destinationUri],
     'ceterms:hasChild': [uriOf(content.root.id)],
+    ...(content.creditFramework ? { 'credstack:creditFramework': content.creditFramework } : {}),
     'credstack:mustBeValidAtCompletion': content.mustBeValidAtCompletion,
     '@graph': graph,
   };
@@ -259,6 +272,18 @@ export function fromCtdlPathway(input: unknown, options: CtdlImportOptions): Ctd
           : {}),
       };
 
+  const declaredFramework = pathway['credstack:creditFramework'];
+  const pathwayFramework = (PATHWAY_CREDIT_FRAMEWORKS as readonly unknown[]).includes(declaredFramework)
+    ? (declaredFramework as PathwayCreditFramework)
+    : undefined;
+  /** Component credit values that name their framework, settled once the pathway's framework is known. */
+  const namedCredits: {
+    component: ComponentNode;
+    value: number;
+    framework: PathwayCreditFramework;
+    pointer: string;
+  }[] = [];
+
   const destinationCondition = list(destination.node['ceterms:hasCondition'])[0] as Json | undefined;
   const rootUris = list(destinationCondition?.['ceterms:targetComponent']).map(idOf);
   const rootUri = rootUris.length === 1 ? rootUris[0] : undefined;
@@ -349,11 +374,9 @@ export function fromCtdlPathway(input: unknown, options: CtdlImportOptions): Ctd
         });
         return undefined;
       }
-      const credits = numberOf(
-        list(node['ceterms:creditValue'])[0]
-          ? (list(node['ceterms:creditValue'])[0] as Json)['schema:value']
-          : undefined,
-      );
+      const creditValue = list(node['ceterms:creditValue'])[0] as Json | undefined;
+      const credits = numberOf(creditValue ? creditValue['schema:value'] : undefined);
+      const creditFramework = creditValue ? frameworkNamed(creditValue['schema:description']) : undefined;
       const hours = numberOf(node['credstack:hours']);
       const framework = node['credstack:levelFramework'];
       const levelValue = node['credstack:levelValue'];
@@ -370,6 +393,13 @@ export function fromCtdlPathway(input: unknown, options: CtdlImportOptions): Ctd
           ? { level: { framework, value: levelValue } as Level }
           : {}),
       };
+      if (credits !== undefined && creditFramework !== undefined)
+        namedCredits.push({
+          component,
+          value: credits,
+          framework: creditFramework,
+          pointer: `${pointer}/ceterms:creditValue/0`,
+        });
       const prerequisites = list(node['ceterms:prerequisite'])
         .map(idOf)
         .filter((item): item is string => !!item);
@@ -407,6 +437,27 @@ export function fromCtdlPathway(input: unknown, options: CtdlImportOptions): Ctd
     const known = requires.filter((item): item is string => !!item);
     if (known.length > 0) component.requires = known;
   }
+  // The pathway's framework: declared, else the one its components' credit values name. A component's value
+  // in another framework is converted where an official conversion exists, and refused otherwise.
+  const named = [...new Set(namedCredits.map((item) => item.framework))];
+  const creditFramework = pathwayFramework ?? (named.length === 1 ? named[0] : undefined);
+  if (!pathwayFramework && named.length > 1)
+    problems.push({
+      code: 'mixed_credit_frameworks',
+      pointer: `${pathwayPointer}/credstack:creditFramework`,
+      message: `The components' credit values are in ${named.sort().join(', ')}; the pathway must say which framework it counts in (credstack:creditFramework).`,
+    });
+  else
+    for (const item of namedCredits) {
+      const value = convertCredits(item.value, item.framework, creditFramework);
+      if (value === undefined)
+        problems.push({
+          code: 'incompatible_credit_framework',
+          pointer: item.pointer,
+          message: `A credit value in ${item.framework} has no official conversion to the pathway's ${creditFramework ?? 'framework'}.`,
+        });
+      else item.component.creditPoints = value;
+    }
   if (!root || problems.length > 0) return { ok: false, problems };
   const content: PathwayContent = {
     title: title as string,
@@ -414,6 +465,7 @@ export function fromCtdlPathway(input: unknown, options: CtdlImportOptions): Ctd
       ? { description: text(pathway['ceterms:description']) as string }
       : {}),
     target,
+    ...(creditFramework ? { creditFramework } : {}),
     root,
     mustBeValidAtCompletion: pathway['credstack:mustBeValidAtCompletion'] === true,
   };
@@ -432,6 +484,15 @@ function readConstraint(item: Json): LevelConstraint {
     ...(minHours !== undefined ? { minHours } : {}),
     ...(minComponents !== undefined ? { minComponents } : {}),
   };
+}
+
+/**
+ * The credit framework a `schema:description` names (the catalogue's CTDL convention), if a named one of
+ * ours; `other` names no unit, so such a value is read as in the pathway's framework, as an unnamed one is.
+ */
+function frameworkNamed(description: unknown): PathwayCreditFramework | undefined {
+  const named = text(description)?.toLowerCase();
+  return PATHWAY_CREDIT_FRAMEWORKS.find((framework) => framework.toLowerCase() === named);
 }
 
 function lastSegment(uri: string): string {

@@ -1,5 +1,7 @@
+import { convertCredits } from './pathway.credits.ts';
 import {
   type ComponentNode,
+  type CreditFramework,
   componentsOf,
   type GroupNode,
   type Holding,
@@ -26,6 +28,9 @@ import {
  *    is not counted. (Earliest is best for everything downstream, so this is the most the learner can count.)
  * 3. Groups are evaluated bottom up: a group is satisfied when enough children are satisfied (all, one, N)
  *    and its minimums hold over the components counted in its satisfied children.
+ *
+ * Credits are counted in the pathway's credit framework: a holding's credits in another framework are
+ * converted where an official conversion exists (ECTS ↔ CATS, pathway.credits.ts) and count 0 otherwise.
  */
 
 export type NotCountedReason =
@@ -41,6 +46,7 @@ export type NotCountedReason =
 export interface CountedComponent {
   completedAt: Date;
   holdingId?: string;
+  /** In the pathway's credit framework. */
   creditPoints: number;
   hours: number;
   level?: Level;
@@ -93,6 +99,8 @@ export interface NodeProgress {
 export interface PathwayEvaluation {
   satisfied: boolean;
   evaluatedAt: Date;
+  /** The framework every credit amount of the result is in; absent when the pathway has none. */
+  creditFramework?: CreditFramework;
   creditPoints: number;
   hours: number;
   /** Every node, depth first (the order of the rule tree). */
@@ -138,9 +146,23 @@ function holdingsOf(component: ComponentNode, holdings: readonly Holding[]): Hol
     .sort((a, b) => a.earnedAt.getTime() - b.earnedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
+/**
+ * A counted component's credits in the pathway's framework `framework`: the pathway's override as it is,
+ * else the facts' amount converted from the framework they state; 0 when it cannot be converted.
+ */
+export function countedCredits(
+  component: ComponentNode,
+  facts: Pick<HoldingFacts, 'creditPoints' | 'creditFramework'>,
+  framework: CreditFramework | undefined,
+): number {
+  if (component.creditPoints !== undefined) return component.creditPoints;
+  return convertCredits(facts.creditPoints ?? 0, facts.creditFramework, framework) ?? 0;
+}
+
 function factsOf(
   component: ComponentNode,
   facts: HoldingFacts,
+  framework: CreditFramework | undefined,
   completedAt: Date,
   holdingId?: string,
 ): CountedComponent {
@@ -148,7 +170,7 @@ function factsOf(
   return {
     completedAt,
     ...(holdingId !== undefined ? { holdingId } : {}),
-    creditPoints: component.creditPoints ?? facts.creditPoints ?? 0,
+    creditPoints: countedCredits(component, facts, framework),
     hours: component.hours ?? facts.hours ?? 0,
     ...(level ? { level } : {}),
   };
@@ -159,12 +181,17 @@ export interface ComponentResolution {
   reasons: Map<string, NotCountedReason>;
 }
 
-/** Rule 1 and 2 above: which components count, when, and with which facts. */
+/**
+ * Rule 1 and 2 above: which components count, when, and with which facts. `creditFramework` is the
+ * framework to count in when the content names none (the service infers it from the definitions).
+ */
 export function resolveComponents(
   content: PathwayContent,
   holdings: readonly Holding[],
   now: Date,
+  creditFramework?: CreditFramework,
 ): ComponentResolution {
+  const framework = content.creditFramework ?? creditFramework;
   const components = new Map(componentsOf(content.root).map((component) => [component.id, component]));
   const counted = new Map<string, CountedComponent>();
   const reasons = new Map<string, NotCountedReason>();
@@ -195,7 +222,7 @@ export function resolveComponents(
             ? 'earned-before-prerequisites'
             : undefined);
       if (candidate === undefined) {
-        result = factsOf(component, holding, holding.earnedAt, holding.id);
+        result = factsOf(component, holding, framework, holding.earnedAt, holding.id);
         break;
       }
       if (REASON_RANK.indexOf(candidate) > REASON_RANK.indexOf(reason)) reason = candidate;
@@ -309,9 +336,15 @@ export function evaluatePathway(input: {
   content: PathwayContent;
   holdings: readonly Holding[];
   now: Date;
+  /**
+   * The framework credits are counted in when the content names none: the one the components' definitions
+   * all state (pathway.credits.ts `effectiveCreditFramework`). Absent with no `content.creditFramework`: only
+   * credits that state no framework count.
+   */
+  creditFramework?: CreditFramework;
 }): PathwayEvaluation {
   const { content, holdings, now } = input;
-  const { counted, reasons } = resolveComponents(content, holdings, now);
+  const { counted, reasons } = resolveComponents(content, holdings, now, input.creditFramework);
   const pointers = new Map([...walk(content.root)].map(({ node, pointer }) => [node, pointer]));
   const progress = new Map<RuleNode, NodeProgress>();
 
@@ -357,9 +390,11 @@ export function evaluatePathway(input: {
     const item = progress.get(node);
     return item ? [item] : [];
   });
+  const creditFramework = content.creditFramework ?? input.creditFramework;
   return {
     satisfied: root.satisfied,
     evaluatedAt: now,
+    ...(creditFramework ? { creditFramework } : {}),
     creditPoints: root.creditPoints,
     hours: root.hours,
     nodes,

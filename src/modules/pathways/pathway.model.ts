@@ -1,6 +1,6 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { UUID_PATTERN } from '../../core/ids.ts';
-import { DIFFICULTY_LEVELS, LEVEL_FRAMEWORKS } from '../catalogue/definition.model.ts';
+import { CREDIT_FRAMEWORKS, DIFFICULTY_LEVELS, LEVEL_FRAMEWORKS } from '../catalogue/definition.model.ts';
 
 /**
  * The content of one pathway version: the credential issued on completion and the rule tree that earns it.
@@ -20,6 +20,14 @@ export const NODE_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';
 const NodeId = Type.String({ pattern: NODE_ID_PATTERN, description: 'Stable node id within the pathway' });
 /** A credential definition series id (own definitions and external catalogue entries alike). */
 const SeriesId = Type.String({ pattern: UUID_PATTERN, description: 'Credential definition series id' });
+
+/** A credit framework as the catalogue's definitions state it (`workload.creditPoints.framework`). */
+export type CreditFramework = (typeof CREDIT_FRAMEWORKS)[number];
+/** The frameworks a pathway may count its credits in: every named one; `other` is no unit to count in. */
+export const PATHWAY_CREDIT_FRAMEWORKS = CREDIT_FRAMEWORKS.filter(
+  (framework): framework is Exclude<CreditFramework, 'other'> => framework !== 'other',
+);
+export type PathwayCreditFramework = Exclude<CreditFramework, 'other'>;
 
 export const LevelSchema = strict({
   framework: Type.Union(LEVEL_FRAMEWORKS.map((value) => Type.Literal(value))),
@@ -56,7 +64,10 @@ export const ComponentNodeSchema = strict(
     /** Informational: whether the series is ours or an external catalogue entry. */
     source: Opt(Type.Union([Type.Literal('own'), Type.Literal('external')])),
     title: Opt(Type.String({ minLength: 1, maxLength: 500 })),
-    /** Overrides of what the definition says, for this pathway only (e.g. a partner's credit agreement). */
+    /**
+     * Overrides of what the definition says, for this pathway only (e.g. a partner's credit agreement).
+     * `creditPoints` is in the pathway's credit framework, whatever the definition's is.
+     */
     creditPoints: Opt(Type.Number({ minimum: 0, maximum: 1000 })),
     hours: Opt(Type.Number({ minimum: 0, maximum: 100000 })),
     level: Opt(LevelSchema),
@@ -114,6 +125,16 @@ export const PathwayContentSchema = strict({
   title: Type.String({ minLength: 1, maxLength: 500 }),
   description: Opt(Type.String({ minLength: 1, maxLength: 10000 })),
   target: TargetSchema,
+  /**
+   * The framework every credit amount of the pathway is in (minimums, overrides, progress). Absent: inferred
+   * from the components' definitions when they all state one (docs/pathways.md, "Credit frameworks").
+   */
+  creditFramework: Opt(
+    Type.Union(
+      PATHWAY_CREDIT_FRAMEWORKS.map((value) => Type.Literal(value)),
+      { description: 'The credit framework the pathway counts credits in (ECTS and CATS convert)' },
+    ),
+  ),
   /** The rule tree; minimums on the root are the pathway's overall minimums. */
   root: RuleNodeSchema,
   /** When true a component counts only while its credential is still valid at the moment of completion. */
@@ -124,6 +145,7 @@ export interface PathwayContent {
   title: string;
   description?: string;
   target: PathwayTarget;
+  creditFramework?: PathwayCreditFramework;
   root: RuleNode;
   mustBeValidAtCompletion: boolean;
 }
@@ -134,6 +156,11 @@ export type HoldingStatus = (typeof HOLDING_STATUSES)[number];
 /** What the definition (or the recognition decision) says about a held credential. */
 export interface HoldingFacts {
   creditPoints?: number;
+  /**
+   * The framework `creditPoints` is in (a definition's). Absent: already in the pathway's framework, as a
+   * recognition decision's credits are.
+   */
+  creditFramework?: CreditFramework;
   hours?: number;
   level?: Level;
 }

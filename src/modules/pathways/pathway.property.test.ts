@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { type ComponentOffer, planCompletion } from './pathway.completion.ts';
-import { evaluatePathway, evaluateTree, resolveComponents } from './pathway.evaluator.ts';
+import { countedCredits, evaluatePathway, evaluateTree, resolveComponents } from './pathway.evaluator.ts';
 import type {
   ComponentNode,
+  CreditFramework,
   GroupNode,
   Holding,
   HoldingFacts,
@@ -20,7 +21,8 @@ import { referenceEvaluate } from './pathway.reference.ts';
 /**
  * Property tests over generated small pathways and holdings: the evaluator agrees with the brute-force
  * reference (pathway.reference.ts) on every node, and the completion planner's plans are optimal against
- * a brute force over every subset of offered components.
+ * a brute force over every subset of offered components. Holdings state their credits in ECTS, CATS, ECVET,
+ * `other` or nothing, and the pathway counts in ECTS, CATS or (inferred) `other`, or in none.
  */
 
 const SERIES = [
@@ -91,6 +93,8 @@ interface Scenario {
   content: PathwayContent;
   holdings: Holding[];
   facts: Map<string, HoldingFacts>;
+  /** The framework to count in when the content names none. */
+  inferred?: CreditFramework;
 }
 
 const componentExtras = fc.record(
@@ -102,9 +106,19 @@ const componentExtras = fc.record(
   { requiredKeys: ['requiresMask'] },
 );
 const seriesFacts = fc.record(
-  { creditPoints: fc.integer({ min: 0, max: 5 }), hours: fc.integer({ min: 0, max: 40 }), level },
+  {
+    creditPoints: fc.integer({ min: 0, max: 5 }),
+    creditFramework: fc.constantFrom<CreditFramework>('ECTS', 'ECTS', 'CATS', 'CATS', 'ECVET', 'other'),
+    hours: fc.integer({ min: 0, max: 40 }),
+    level,
+  },
   { requiredKeys: [] },
 );
+/** The pathway's own framework, and the one a caller inferred (used only when the content has none). */
+const frameworks = fc.record({
+  own: fc.option(fc.constantFrom('ECTS' as const, 'CATS' as const), { nil: undefined }),
+  inferred: fc.option(fc.constantFrom<CreditFramework>('ECTS', 'CATS', 'other'), { nil: undefined }),
+});
 const holdingDraft = fc.record({
   day: fc.integer({ min: 0, max: 6 }),
   status: fc.constantFrom<HoldingStatus>(
@@ -139,9 +153,10 @@ function scenario(maxComponents = 5): fc.Arbitrary<Scenario> {
           { minLength: count, maxLength: count },
         ),
         mustBeValid: fc.boolean(),
+        framework: frameworks,
       });
     })
-    .map(({ tree, extras, facts, holdings, mustBeValid }) => {
+    .map(({ tree, extras, facts, holdings, mustBeValid, framework }) => {
       let leafIndex = 0;
       let groupIndex = 0;
       const build = (node: Shape): RuleNode => {
@@ -201,19 +216,30 @@ function scenario(maxComponents = 5): fc.Arbitrary<Scenario> {
       const content: PathwayContent = {
         title: 'Generated pathway',
         target: { kind: 'definition', seriesId: TARGET_SERIES },
+        ...(framework.own ? { creditFramework: framework.own } : {}),
         root,
         mustBeValidAtCompletion: mustBeValid,
       };
-      return { content, holdings: held, facts: factsBySeries };
+      return {
+        content,
+        holdings: held,
+        facts: factsBySeries,
+        ...(framework.inferred ? { inferred: framework.inferred } : {}),
+      };
     });
 }
 
 describe('evaluator against the brute-force reference', () => {
   test('every node: satisfied and counted credits agree', () => {
     fc.assert(
-      fc.property(scenario(5), ({ content, holdings }) => {
-        const evaluation = evaluatePathway({ content, holdings, now: NOW });
-        const reference = referenceEvaluate(content, holdings, NOW);
+      fc.property(scenario(5), ({ content, holdings, inferred }) => {
+        const evaluation = evaluatePathway({
+          content,
+          holdings,
+          now: NOW,
+          ...(inferred ? { creditFramework: inferred } : {}),
+        });
+        const reference = referenceEvaluate(content, holdings, NOW, inferred);
         for (const node of evaluation.nodes) {
           assert.equal(node.satisfied, reference.satisfied.get(node.id), `satisfied of ${node.id}`);
           assert.equal(node.creditPoints, reference.maxCredits.get(node.id), `credits of ${node.id}`);
@@ -226,9 +252,15 @@ describe('evaluator against the brute-force reference', () => {
 
   test('the holdings order does not change the result', () => {
     fc.assert(
-      fc.property(scenario(5), ({ content, holdings }) => {
-        const forward = evaluatePathway({ content, holdings, now: NOW });
-        const backward = evaluatePathway({ content, holdings: [...holdings].reverse(), now: NOW });
+      fc.property(scenario(5), ({ content, holdings, inferred }) => {
+        const framework = inferred ? { creditFramework: inferred } : {};
+        const forward = evaluatePathway({ content, holdings, now: NOW, ...framework });
+        const backward = evaluatePathway({
+          content,
+          holdings: [...holdings].reverse(),
+          now: NOW,
+          ...framework,
+        });
         assert.deepEqual(backward, forward);
       }),
       { numRuns: 100 },
@@ -253,7 +285,8 @@ describe('completion planner against brute force', () => {
             }),
           }),
         ),
-        ({ item: { content, holdings, facts }, offers: drafts }) => {
+        ({ item: { content, holdings, facts, inferred }, offers: drafts }) => {
+          const framework = content.creditFramework ?? inferred;
           const components = componentsOf(content.root);
           const offers = new Map<string, ComponentOffer>();
           components.forEach((component, index) => {
@@ -263,13 +296,20 @@ describe('completion planner against brute force', () => {
               offers.set(component.id, {
                 ...draft,
                 ...(seriesFacts.creditPoints !== undefined ? { creditPoints: seriesFacts.creditPoints } : {}),
+                ...(seriesFacts.creditFramework ? { creditFramework: seriesFacts.creditFramework } : {}),
                 ...(seriesFacts.level ? { level: seriesFacts.level } : {}),
               });
           });
-          const result = planCompletion({ content, holdings, now: NOW, offers });
+          const result = planCompletion({
+            content,
+            holdings,
+            now: NOW,
+            offers,
+            ...(inferred ? { creditFramework: inferred } : {}),
+          });
           assert.equal(result.exact, true);
           if (result.evaluation.satisfied) return;
-          const { counted } = resolveComponents(content, holdings, NOW);
+          const { counted } = resolveComponents(content, holdings, NOW, framework);
           const open = components.filter(
             (component) => !counted.has(component.id) && offers.has(component.id),
           );
@@ -287,7 +327,7 @@ describe('completion planner against brute force', () => {
                 const level = component.level ?? offer.level;
                 withPlan.set(component.id, {
                   completedAt: NOW,
-                  creditPoints: component.creditPoints ?? offer.creditPoints ?? 0,
+                  creditPoints: countedCredits(component, offer, framework),
                   hours: component.hours ?? offer.hours,
                   ...(level ? { level } : {}),
                 });

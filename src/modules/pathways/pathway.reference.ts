@@ -1,5 +1,6 @@
 import type {
   ComponentNode,
+  CreditFramework,
   Holding,
   Level,
   LevelConstraint,
@@ -13,6 +14,10 @@ import type {
  * picking at most one usable holding per component, keeps the picks where every picked component's
  * prerequisites are picked and earned strictly earlier, and asks whether the tree holds over that pick.
  * Exponential on purpose; only for trees of a handful of components.
+ *
+ * Credits: a component's override is in the pathway's framework; a holding's credits that state a framework
+ * count as 2 CATS per ECTS credit, as they are in the same framework, and as nothing otherwise (also when the
+ * pathway has no framework); credits that state none count as they are.
  */
 
 interface Pick {
@@ -20,6 +25,16 @@ interface Pick {
   creditPoints: number;
   hours: number;
   level?: Level;
+}
+
+function creditsIn(holding: Holding, pathway: CreditFramework | undefined): number {
+  const amount = holding.creditPoints ?? 0;
+  const stated = holding.creditFramework;
+  if (stated === undefined) return amount;
+  if (stated === pathway) return amount;
+  if (stated === 'ECTS' && pathway === 'CATS') return amount * 2;
+  if (stated === 'CATS' && pathway === 'ECTS') return amount / 2;
+  return 0;
 }
 
 function components(node: RuleNode): ComponentNode[] {
@@ -112,7 +127,10 @@ export function referenceEvaluate(
   content: PathwayContent,
   holdings: readonly Holding[],
   now: Date,
+  /** The framework to count in when the content names none. */
+  creditFramework?: CreditFramework,
 ): ReferenceResult {
+  const pathwayFramework = content.creditFramework ?? creditFramework;
   const list = components(content.root);
   const options = list.map((component) => [
     undefined,
@@ -134,7 +152,7 @@ export function referenceEvaluate(
       if (holding)
         picks.set(component.id, {
           time: holding.earnedAt.getTime(),
-          creditPoints: component.creditPoints ?? holding.creditPoints ?? 0,
+          creditPoints: component.creditPoints ?? creditsIn(holding, pathwayFramework),
           hours: component.hours ?? holding.hours ?? 0,
           ...((component.level ?? holding.level) ? { level: component.level ?? holding.level } : {}),
         });

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { planCompletion } from './pathway.completion.ts';
+import { convertCredits, effectiveCreditFramework } from './pathway.credits.ts';
 import { fromCtdlPathway, toCtdlPathway } from './pathway.ctdl.ts';
 import { evaluatePathway } from './pathway.evaluator.ts';
-import type { ComponentNode, GroupNode, Holding, PathwayContent } from './pathway.model.ts';
+import type { ComponentNode, CreditFramework, GroupNode, Holding, PathwayContent } from './pathway.model.ts';
 import { referencedSeriesIds, validatePathway } from './pathway.validate.ts';
 
 const series = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -328,5 +329,222 @@ describe('CTDL Pathway', () => {
         refused.problems.map((p) => p.code),
         ['cyclic_requirement'],
       );
+  });
+});
+
+describe('credit frameworks', () => {
+  /** Two components under an overall credit minimum; the definitions' frameworks come from `facts`. */
+  function credits(minCreditPoints: number | undefined, overrides: Partial<PathwayContent> = {}) {
+    const content: PathwayContent = {
+      title: 'Credit pathway',
+      target: { kind: 'definition', seriesId: series(100) },
+      mustBeValidAtCompletion: false,
+      root: {
+        id: 'root',
+        type: 'any',
+        ...(minCreditPoints !== undefined ? { minCreditPoints } : {}),
+        children: [
+          { id: 'a', type: 'component', seriesId: series(1) },
+          { id: 'b', type: 'component', seriesId: series(2) },
+        ],
+      },
+      ...overrides,
+    };
+    return content;
+  }
+  const facts =
+    (frameworks: Record<number, { creditPoints: number; creditFramework: CreditFramework }>) =>
+    (seriesId: string) =>
+      frameworks[Number(seriesId.slice(-12))];
+  const earned = (n: number, creditPoints: number, creditFramework?: CreditFramework): Holding => ({
+    kind: 'credential',
+    id: `h${n}`,
+    seriesId: series(n),
+    earnedAt: day(1),
+    status: 'active',
+    creditPoints,
+    ...(creditFramework ? { creditFramework } : {}),
+  });
+
+  test('only ECTS and CATS convert (1 ECTS = 2 CATS); the same framework counts as it is', () => {
+    assert.equal(convertCredits(30, 'CATS', 'ECTS'), 15);
+    assert.equal(convertCredits(7.5, 'ECTS', 'CATS'), 15);
+    assert.equal(convertCredits(4, 'ECVET', 'ECVET'), 4);
+    for (const [from, to] of [
+      ['ECVET', 'ECTS'],
+      ['US-credit-hour', 'CATS'],
+      ['AQF-credit', 'ECTS'],
+      ['other', 'ECTS'],
+      ['ECTS', 'US-credit-hour'],
+    ] as const)
+      assert.equal(convertCredits(3, from, to), undefined, `${from} → ${to}`);
+    // Stated in no framework: already the pathway's. A stated one with no pathway framework: not countable.
+    assert.equal(convertCredits(3, undefined, 'ECTS'), 3);
+    assert.equal(convertCredits(3, 'ECTS', undefined), undefined);
+  });
+
+  test('30 CATS credits meet a 15 ECTS minimum; credits that cannot be converted count 0', () => {
+    const content = credits(15, { creditFramework: 'ECTS' });
+    const met = evaluatePathway({ content, holdings: [earned(1, 30, 'CATS')], now: NOW });
+    assert.equal(met.satisfied, true);
+    assert.equal(met.creditFramework, 'ECTS');
+    assert.equal(met.creditPoints, 15);
+    const short = evaluatePathway({ content, holdings: [earned(1, 28, 'CATS')], now: NOW });
+    assert.equal(short.satisfied, false);
+    assert.deepEqual(node(short, 'root').remaining, { creditPoints: 1 });
+    // A definition changed to ECVET after publishing: its credits count nothing.
+    const ecvet = evaluatePathway({ content, holdings: [earned(2, 60, 'ECVET')], now: NOW });
+    assert.equal(ecvet.creditPoints, 0);
+    assert.equal(ecvet.satisfied, false);
+    // In a CATS pathway, ECTS doubles; an override is in the pathway's framework whatever the definition's.
+    const cats = credits(15, { creditFramework: 'CATS' });
+    (groupOf(cats).children[1] as ComponentNode).creditPoints = 15;
+    assert.equal(
+      evaluatePathway({ content: cats, holdings: [earned(1, 7.5, 'ECTS')], now: NOW }).creditPoints,
+      15,
+    );
+    assert.equal(
+      evaluatePathway({ content: cats, holdings: [earned(2, 1, 'ECVET')], now: NOW }).satisfied,
+      true,
+    );
+  });
+
+  test('without creditFramework the caller’s inferred framework is used; with neither, stated credits count 0', () => {
+    const content = credits(20);
+    const holdings = [earned(1, 10, 'ECTS')];
+    assert.equal(evaluatePathway({ content, holdings, now: NOW, creditFramework: 'CATS' }).creditPoints, 20);
+    assert.equal(evaluatePathway({ content, holdings, now: NOW, creditFramework: 'CATS' }).satisfied, true);
+    const none = evaluatePathway({ content, holdings, now: NOW });
+    assert.equal(none.creditPoints, 0);
+    assert.equal(none.creditFramework, undefined);
+    // Credits that state no framework (a recognition decision's) count as they are.
+    assert.equal(evaluatePathway({ content, holdings: [earned(1, 20)], now: NOW }).satisfied, true);
+  });
+
+  test('an ECVET component in an ECTS pathway is refused while a credit minimum counts it', () => {
+    const content = credits(10, { creditFramework: 'ECTS' });
+    const definitionFacts = facts({
+      1: { creditPoints: 20, creditFramework: 'CATS' },
+      2: { creditPoints: 8, creditFramework: 'ECVET' },
+    });
+    const problems = validatePathway(content, { definitionFacts });
+    assert.deepEqual(
+      problems.map(({ code, pointer }) => `${code} ${pointer}`),
+      ['incompatible_credit_framework /root/children/1'],
+    );
+    assert.match(problems[0]?.message ?? '', /ECVET.*no official conversion.*ECTS/);
+    // Overriding its credits (in ECTS) settles it.
+    const overridden = credits(10, { creditFramework: 'ECTS' });
+    (groupOf(overridden).children[1] as ComponentNode).creditPoints = 4;
+    assert.deepEqual(validatePathway(overridden, { definitionFacts }), []);
+    // A level constraint's credit minimum counts only the components at its level.
+    const levelled = credits(undefined, { creditFramework: 'ECTS' });
+    groupOf(levelled).levelConstraints = [{ framework: 'EQF', atLeast: '5', minCreditPoints: 5 }];
+    (groupOf(levelled).children[0] as ComponentNode).level = { framework: 'EQF', value: '6' };
+    (groupOf(levelled).children[1] as ComponentNode).level = { framework: 'EQF', value: '4' };
+    assert.deepEqual(validatePathway(levelled, { definitionFacts }), []);
+    (groupOf(levelled).children[1] as ComponentNode).level = { framework: 'EQF', value: '5' };
+    assert.deepEqual(
+      validatePathway(levelled, { definitionFacts }).map((problem) => problem.pointer),
+      ['/root/children/1'],
+    );
+  });
+
+  test('mixed frameworks without creditFramework are refused; one framework is inferred; converted credits reach minimums', () => {
+    const definitionFacts = facts({
+      1: { creditPoints: 5, creditFramework: 'ECTS' },
+      2: { creditPoints: 10, creditFramework: 'CATS' },
+    });
+    const mixed = validatePathway(credits(10), { definitionFacts });
+    assert.deepEqual(
+      mixed.map(({ code, pointer }) => `${code} ${pointer}`),
+      ['mixed_credit_frameworks /creditFramework'],
+    );
+    assert.match(mixed[0]?.message ?? '', /CATS, ECTS.*set creditFramework/);
+    // With a framework, CATS converts: 5 + 10/2 = 10 ECTS at most.
+    assert.deepEqual(validatePathway(credits(10, { creditFramework: 'ECTS' }), { definitionFacts }), []);
+    assert.deepEqual(
+      validatePathway(credits(11, { creditFramework: 'ECTS' }), { definitionFacts }).map((p) => p.code),
+      ['unreachable_minimum'],
+    );
+    assert.deepEqual(validatePathway(credits(20, { creditFramework: 'CATS' }), { definitionFacts }), []);
+    // All CATS: inferred, and the minimum is read in CATS.
+    const allCats = facts({
+      1: { creditPoints: 10, creditFramework: 'CATS' },
+      2: { creditPoints: 10, creditFramework: 'CATS' },
+    });
+    assert.equal(effectiveCreditFramework(credits(20), allCats), 'CATS');
+    assert.deepEqual(validatePathway(credits(20), { definitionFacts: allCats }), []);
+    assert.equal(effectiveCreditFramework(credits(20), definitionFacts), undefined);
+  });
+
+  test('a pathway without credit minimums needs no framework, whatever its components state', () => {
+    const definitionFacts = facts({
+      1: { creditPoints: 5, creditFramework: 'ECTS' },
+      2: { creditPoints: 8, creditFramework: 'ECVET' },
+    });
+    assert.deepEqual(validatePathway(credits(undefined), { definitionFacts }), []);
+    assert.deepEqual(
+      validatePathway(credits(undefined, { creditFramework: 'CATS' }), { definitionFacts }),
+      [],
+    );
+  });
+
+  test('the planner counts offers’ credits converted', () => {
+    const content = credits(10, { creditFramework: 'ECTS' });
+    const offers = new Map([
+      ['a', { cost: 10, hours: 1, creditPoints: 20, creditFramework: 'CATS' as const }],
+      ['b', { cost: 1, hours: 1, creditPoints: 40, creditFramework: 'ECVET' as const }],
+    ]);
+    const result = planCompletion({ content, holdings: [], now: NOW, offers });
+    assert.deepEqual(result.cheapest?.components, ['a'], 'b’s ECVET credits count nothing');
+  });
+
+  test('CTDL: the framework travels; another publisher’s credit values are converted or refused', () => {
+    const uriOf = (seriesId: string) => `https://credstack.test/definitions/series/${seriesId}`;
+    const seriesIdFor = (uri: string) => uri.split('/').pop();
+    const content = credits(10, { creditFramework: 'CATS' });
+    (groupOf(content).children[0] as ComponentNode).creditPoints = 20;
+    const document = toCtdlPathway(content, { uri: 'https://x.test/p', definitionUri: uriOf }) as {
+      '@graph': Record<string, unknown>[];
+    } & Record<string, unknown>;
+    assert.equal(document['credstack:creditFramework'], 'CATS');
+    const a = document['@graph'].find((item) => item['credstack:nodeId'] === 'a') as Record<string, unknown>;
+    assert.deepEqual(a['ceterms:creditValue'], [
+      { '@type': 'schema:QuantitativeValue', 'schema:value': 20, 'schema:description': { en: 'CATS' } },
+    ]);
+    assert.deepEqual(fromCtdlPathway(JSON.parse(JSON.stringify(document)), { seriesIdFor }), {
+      ok: true,
+      content,
+    });
+    // Declared ECTS, a value in CATS: converted.
+    const ects = structuredClone(document);
+    ects['credstack:creditFramework'] = 'ECTS';
+    const back = fromCtdlPathway(ects, { seriesIdFor });
+    assert.equal(back.ok, true);
+    if (back.ok) {
+      assert.equal(back.content.creditFramework, 'ECTS');
+      assert.equal((groupOf(back.content).children[0] as ComponentNode).creditPoints, 10);
+    }
+    // Undeclared: the one framework the values name is the pathway's.
+    const undeclared = structuredClone(document);
+    delete undeclared['credstack:creditFramework'];
+    const inferred = fromCtdlPathway(undeclared, { seriesIdFor });
+    assert.equal(inferred.ok && inferred.content.creditFramework, 'CATS');
+    // A value in ECVET cannot be counted in ECTS.
+    const ecvet = structuredClone(ects);
+    const value = (
+      ecvet['@graph'].find((item) => item['credstack:nodeId'] === 'a') as Record<string, unknown>
+    )['ceterms:creditValue'] as Record<string, unknown>[];
+    (value[0] as Record<string, unknown>)['schema:description'] = { en: 'ECVET' };
+    const refused = fromCtdlPathway(ecvet, { seriesIdFor });
+    assert.equal(refused.ok, false);
+    if (!refused.ok) {
+      assert.deepEqual(
+        refused.problems.map((problem) => problem.code),
+        ['incompatible_credit_framework'],
+      );
+      assert.match(refused.problems[0]?.pointer ?? '', /^\/@graph\/\d+\/ceterms:creditValue\/0$/);
+    }
   });
 });

@@ -1,6 +1,16 @@
 import { Value } from '@sinclair/typebox/value';
 import {
+  componentCreditFrameworks,
+  componentsCountedByCreditMinimums,
+  convertCredits,
+  convertible,
+  effectiveCreditFramework,
+  hasCreditMinimums,
+  statedFramework,
+} from './pathway.credits.ts';
+import {
   type ComponentNode,
+  type CreditFramework,
   componentsOf,
   type GroupNode,
   type HoldingFacts,
@@ -19,7 +29,7 @@ import {
  * Structural checks of a pathway version, all problems at once, each with a JSON pointer into the content.
  * What needs the catalogue (retired or unknown definitions) is left to the service: it reads
  * {@link referencedSeriesIds} and passes what it knows of each series as `definitionFacts`, which also lets
- * the credit checks use the definitions' own credit points and hours.
+ * the credit checks use the definitions' own credit points, credit frameworks and hours.
  */
 
 export type PathwayProblemCode =
@@ -31,7 +41,9 @@ export type PathwayProblemCode =
   | 'unknown_requirement'
   | 'cyclic_requirement'
   | 'unrankable_level'
-  | 'unreachable_minimum';
+  | 'unreachable_minimum'
+  | 'incompatible_credit_framework'
+  | 'mixed_credit_frameworks';
 
 export interface PathwayProblem {
   code: PathwayProblemCode;
@@ -118,7 +130,47 @@ export function structuralProblems(content: PathwayContent, options: ValidateOpt
   }
 
   problems.push(...requirementProblems(content.root, componentPointers));
-  problems.push(...minimumProblems(content.root, options));
+  const framework = effectiveCreditFramework(content, options.definitionFacts);
+  problems.push(...creditFrameworkProblems(content, framework, options));
+  problems.push(...minimumProblems(content.root, framework, options));
+  return problems;
+}
+
+/**
+ * Credit minimums must be able to count every component they count: with `creditFramework` set, a component
+ * whose definition states credits in a framework that does not convert to it is refused; without it, the
+ * components' definitions must agree on one framework (it is then inferred). No minimum, no check.
+ */
+function creditFrameworkProblems(
+  content: PathwayContent,
+  framework: CreditFramework | undefined,
+  options: ValidateOptions,
+): PathwayProblem[] {
+  if (!hasCreditMinimums(content.root)) return [];
+  if (!content.creditFramework) {
+    const frameworks = componentCreditFrameworks(content, options.definitionFacts);
+    if (frameworks.length < 2) return [];
+    return [
+      {
+        code: 'mixed_credit_frameworks',
+        pointer: '/creditFramework',
+        message: `The components' definitions state credits in ${frameworks.join(', ')}; set creditFramework to the framework the credit minimums are in (only ECTS and CATS convert: 1 ECTS credit = 2 CATS credits).`,
+      },
+    ];
+  }
+  const problems: PathwayProblem[] = [];
+  for (const { component, pointer } of componentsCountedByCreditMinimums(
+    content.root,
+    options.definitionFacts,
+  )) {
+    const stated = statedFramework(component, options.definitionFacts);
+    if (stated === undefined || convertible(stated, framework)) continue;
+    problems.push({
+      code: 'incompatible_credit_framework',
+      pointer,
+      message: `Component "${component.id}" states its credits in ${stated}, which has no official conversion to the pathway's ${content.creditFramework}; a credit minimum counts it. Override its creditPoints in ${content.creditFramework}, or take it out of the credit minimums.`,
+    });
+  }
   return problems;
 }
 
@@ -209,12 +261,21 @@ interface Potential {
   hours?: number;
 }
 
-function minimumProblems(root: RuleNode, options: ValidateOptions): PathwayProblem[] {
+function minimumProblems(
+  root: RuleNode,
+  framework: CreditFramework | undefined,
+  options: ValidateOptions,
+): PathwayProblem[] {
   const problems: PathwayProblem[] = [];
   const factsOf = (component: ComponentNode) => {
     const facts = options.definitionFacts?.(component.seriesId);
+    // In the pathway's framework; credits that cannot be converted are unknown (reported above, or mixed).
+    const credits =
+      facts?.creditPoints === undefined
+        ? undefined
+        : convertCredits(facts.creditPoints, facts.creditFramework, framework);
     return {
-      creditPoints: component.creditPoints ?? facts?.creditPoints,
+      creditPoints: component.creditPoints ?? credits,
       hours: component.hours ?? facts?.hours,
       level: component.level ?? facts?.level,
       levelKnown: component.level !== undefined || facts !== undefined,

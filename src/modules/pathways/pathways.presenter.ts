@@ -124,6 +124,7 @@ export function presentProgress(progress: LearnerProgress) {
     userId: progress.userId,
     satisfied: evaluation.satisfied,
     evaluatedAt: evaluation.evaluatedAt.toISOString(),
+    creditFramework: evaluation.creditFramework ?? null,
     creditPoints: evaluation.creditPoints,
     hours: evaluation.hours,
     nodes: evaluation.nodes.map((node) => presentNode(node, progress)),

@@ -210,16 +210,20 @@ export function createPathwaysRepository() {
         .execute()
         .then((rows) => rows.map((row) => row.pathway_id)),
 
-    subscribersOf: (db: Db, pathwayId: string, limit: number) =>
-      db
-        .selectFrom('pathway_subscriptions as s')
-        .innerJoin('users as u', 'u.id', 's.user_id')
-        .select(['u.id', 'u.email', 'u.name', 's.created_at'])
-        .where('s.pathway_id', '=', pathwayId)
-        .orderBy('s.created_at')
-        .orderBy('u.id')
-        .limit(limit)
-        .execute(),
+    /** The pathway's subscribers, first subscribed first; `userIds` keeps only those learners (a group). */
+    subscribersOf: (db: Db, pathwayId: string, limit: number, userIds?: readonly string[]) =>
+      userIds?.length === 0
+        ? Promise.resolve([])
+        : db
+            .selectFrom('pathway_subscriptions as s')
+            .innerJoin('users as u', 'u.id', 's.user_id')
+            .select(['u.id', 'u.email', 'u.name', 's.created_at'])
+            .where('s.pathway_id', '=', pathwayId)
+            .$if(userIds !== undefined, (query) => query.where('s.user_id', 'in', [...(userIds ?? [])]))
+            .orderBy('s.created_at')
+            .orderBy('u.id')
+            .limit(limit)
+            .execute(),
 
     // Recognition of prior learning --------------------------------------------------------------------------
 

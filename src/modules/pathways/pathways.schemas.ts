@@ -173,6 +173,12 @@ export const ProgressResponse = strict({
     userId: Uuid,
     satisfied: Type.Boolean(),
     evaluatedAt: DateTime,
+    creditFramework: Nullable(
+      Type.String({
+        description:
+          'The credit framework every credit amount here is in: the pathway’s, else the one its components’ definitions all state; null when neither',
+      }),
+    ),
     creditPoints: Amount,
     hours: Amount,
     nodes: Type.Array(NodeOut),

@@ -3,6 +3,7 @@ import type { Clock } from '../../core/clock.ts';
 import type { Config } from '../../core/config.ts';
 import { AppError, type FieldProblem } from '../../core/errors.ts';
 import { type IdGenerator, isUuid } from '../../core/ids.ts';
+import type { Logger } from '../../core/logger.ts';
 import { verifyEmailIdentity } from '../../core/vc/open-badges.ts';
 import type { Db } from '../../db/database.ts';
 import type {
@@ -22,10 +23,12 @@ import type { CredentialsService } from '../credentials/credentials.service.ts';
 import type { OrganisationsService } from '../organisations/organisations.service.ts';
 import type { VerificationService } from '../verification/verification.service.ts';
 import { type CompletionResult, type ComponentOffer, planCompletion } from './pathway.completion.ts';
+import { effectiveCreditFramework, hasCreditMinimums } from './pathway.credits.ts';
 import { fromCtdlPathway, toCtdlPathway } from './pathway.ctdl.ts';
 import { evaluatePathway, type PathwayEvaluation } from './pathway.evaluator.ts';
 import {
   type ComponentNode,
+  type CreditFramework,
   componentsOf,
   type Holding,
   type HoldingFacts,
@@ -52,6 +55,7 @@ export interface PathwaysServiceDeps {
   >;
   /** Checks credentials learners submit for recognition of prior learning. */
   verification: Pick<VerificationService, 'verifyCredential'>;
+  logger?: Pick<Logger, 'error'>;
 }
 
 /** A problem with a pathway's content: the core's structural codes plus the catalogue checks made here. */
@@ -106,9 +110,15 @@ function contentProblemsError(
   return new AppError('pathway_invalid', detail, { fields });
 }
 
+/** A definition version's facts; its credits keep the framework they are stated in (converted on evaluation). */
 function factsOf(content: DefinitionContent): HoldingFacts {
   return {
-    ...(content.workload?.creditPoints ? { creditPoints: content.workload.creditPoints.value } : {}),
+    ...(content.workload?.creditPoints
+      ? {
+          creditPoints: content.workload.creditPoints.value,
+          creditFramework: content.workload.creditPoints.framework,
+        }
+      : {}),
     ...(content.workload?.hours !== undefined ? { hours: content.workload.hours } : {}),
     ...(content.level ? { level: content.level as Level } : {}),
   };
@@ -151,6 +161,40 @@ export function createPathwaysService(deps: PathwaysServiceDeps) {
   // Validation against the catalogue --------------------------------------------------------------------------
 
   /**
+   * What the catalogue says of each series now (its published version, else its latest), with the framework
+   * its credits are stated in, which the summaries leave out: read from the versions' content (one query).
+   */
+  async function seriesFactsOf(
+    db: Db,
+    summaries: Map<string, SeriesSummary>,
+  ): Promise<Map<string, HoldingFacts>> {
+    const records = await catalogue.getDefinitionRecords({
+      definitionIds: [...summaries.values()].map((summary) => summary.definitionId),
+      trx: db,
+    });
+    const facts = new Map<string, HoldingFacts>();
+    for (const [seriesId, summary] of summaries) {
+      const framework = records.get(summary.definitionId)?.content.workload?.creditPoints?.framework;
+      facts.set(seriesId, {
+        ...summaryFacts(summary),
+        ...(framework && summary.creditPoints !== null ? { creditFramework: framework } : {}),
+      });
+    }
+    return facts;
+  }
+
+  /**
+   * The framework a pathway counts credits in: its own, else inferred from its components' definitions as they
+   * are now (pathway.credits.ts); undefined when it names none and they state none or mix.
+   */
+  async function creditFrameworkOf(db: Db, content: PathwayContent): Promise<CreditFramework | undefined> {
+    if (content.creditFramework) return content.creditFramework;
+    const summaries = await catalogue.getSeriesSummaries({ seriesIds: componentSeriesIds(content), trx: db });
+    const facts = await seriesFactsOf(db, summaries);
+    return effectiveCreditFramework(content, (seriesId) => facts.get(seriesId));
+  }
+
+  /**
    * Every problem of the content: schema, structure (cycles, N > M, unreachable minimums, with the
    * definitions' facts) and the catalogue: each component's series must exist and be published; a
    * definition target must be a published own definition of the organisation (it is what completion issues).
@@ -167,8 +211,9 @@ export function createPathwaysService(deps: PathwaysServiceDeps) {
       seriesIds: referencedSeriesIds(content),
       trx: db,
     });
+    const facts = await seriesFactsOf(db, summaries);
     const problems: PathwayContentProblem[] = structuralProblems(content, {
-      definitionFacts: (seriesId) => summaryFacts(summaries.get(seriesId)),
+      definitionFacts: (seriesId) => facts.get(seriesId),
     });
     const visit = (component: ComponentNode, pointer: string) => {
       const summary = summaries.get(component.seriesId);
@@ -584,6 +629,7 @@ export function createPathwaysService(deps: PathwaysServiceDeps) {
       earnedAt: grant.decided_at ?? grant.submitted_at ?? clock.now(),
       ...(grant.valid_until ? { validUntil: grant.valid_until } : {}),
       status: grant.status === 'revoked' ? 'revoked' : 'active',
+      // A decision's credits are in the pathway's framework: they state none, so they count as they are.
       ...(grant.credit_points !== null ? { creditPoints: grant.credit_points } : {}),
       ...(grant.hours !== null ? { hours: grant.hours } : {}),
     };
@@ -599,6 +645,11 @@ export function createPathwaysService(deps: PathwaysServiceDeps) {
     const now = clock.now();
     const holdings = await holdingsOf(db, pathway.pathway_id, userId);
     const series = await catalogue.getSeriesSummaries({ seriesIds: referencedSeriesIds(content), trx: db });
+    // The definitions' credit frameworks: to infer the pathway's when it names none, and for the offers.
+    const facts =
+      plan || !content.creditFramework ? await seriesFactsOf(db, series) : new Map<string, HoldingFacts>();
+    const creditFramework = effectiveCreditFramework(content, (seriesId) => facts.get(seriesId));
+    const inferred = creditFramework ? { creditFramework } : {};
     // What earning each component would take: the published definition's cost and hours (unknown: 0).
     const offers = new Map<string, ComponentOffer>();
     for (const component of componentsOf(content.root)) {
@@ -607,12 +658,16 @@ export function createPathwaysService(deps: PathwaysServiceDeps) {
       offers.set(component.id, {
         cost: summary.cost?.amount ?? 0,
         hours: summary.hours ?? 0,
-        ...summaryFacts(summary),
+        ...(facts.get(component.seriesId) ?? summaryFacts(summary)),
       });
     }
     const result: CompletionResult = plan
-      ? planCompletion({ content, holdings, now, offers, maxSteps: PLAN_MAX_STEPS })
-      : { evaluation: evaluatePathway({ content, holdings, now }), completable: true, exact: true };
+      ? planCompletion({ content, holdings, now, offers, maxSteps: PLAN_MAX_STEPS, ...inferred })
+      : {
+          evaluation: evaluatePathway({ content, holdings, now, ...inferred }),
+          completable: true,
+          exact: true,
+        };
     return {
       pathway,
       content,
@@ -633,6 +688,29 @@ export function createPathwaysService(deps: PathwaysServiceDeps) {
     const userId = learnerOf(options.actor, options.userId);
     const pathway = await publishedOr404(deps.db, options.id);
     return progressOf(deps.db, pathway, userId, true);
+  }
+
+  /**
+   * The signed-in learner's completion of a published pathway, with the version it was completed on (whose
+   * rules say which components were earned before which): what the CLR view of a completion is made from.
+   */
+  async function myCompletion(options: { actor: Actor; id: string }): Promise<{
+    pathway: PublishedPathwayRow;
+    completion: PathwayCompletionRow | null;
+    /** Component node ids: `before` had to be earned before `after` (its `requires`). */
+    prerequisites: Array<{ before: string; after: string }>;
+  }> {
+    const userId = learnerOf(options.actor, undefined);
+    const newest = await publishedOr404(deps.db, options.id);
+    const completion = (await repo.findCompletion(deps.db, newest.pathway_id, userId)) ?? null;
+    const completedOn = completion
+      ? await repo.findVersion(deps.db, completion.pathway_version_id)
+      : undefined;
+    const pathway = completedOn ?? newest;
+    const prerequisites = componentsOf((pathway.content as PathwayContent).root).flatMap((node) =>
+      (node.requires ?? []).map((before) => ({ before, after: node.id })),
+    );
+    return { pathway, completion, prerequisites };
   }
 
   async function subscribe(options: { actor: Actor; id: string }): Promise<{ subscribed: boolean }> {
@@ -680,12 +758,15 @@ export function createPathwaysService(deps: PathwaysServiceDeps) {
     return repo.listPublishedByIds(deps.db, await repo.subscribedPathwayIds(deps.db, userId));
   }
 
-  /** Who of the subscribed learners is where (the organisation's cohort view). */
-  async function cohortProgress(options: { actor: Actor; slug: string; id: string }) {
+  /**
+   * Who of the subscribed learners is where (the organisation's cohort view). `userIds` (at most 200) keeps
+   * only those learners, still only the subscribed ones: a pathway group's members who consented.
+   */
+  async function cohortProgress(options: { actor: Actor; slug: string; id: string; userIds?: string[] }) {
     const access = await organisations.requireAccess({ ...options, permission: 'credentials:read' });
     const pathway = isUuid(options.id) ? await repo.findPublished(deps.db, options.id) : undefined;
     if (!pathway || pathway.organisation_id !== access.organisation.id) throw AppError.notFound('Pathway');
-    const learners = await repo.subscribersOf(deps.db, pathway.pathway_id, MAX_COHORT);
+    const learners = await repo.subscribersOf(deps.db, pathway.pathway_id, MAX_COHORT, options.userIds);
     const rows = [];
     for (const learner of learners) {
       const progress = await progressOf(deps.db, pathway, learner.id, false);
@@ -871,6 +952,8 @@ export function createPathwaysService(deps: PathwaysServiceDeps) {
    */
   async function completeWhereSatisfied(seriesByHolder: Map<string, Set<string>>): Promise<void> {
     const failures: unknown[] = [];
+    /** Per pathway version: the framework its credits are counted in (looked up once per announcement). */
+    const frameworks = new Map<string, CreditFramework | undefined>();
     for (const [userId, series] of seriesByHolder) {
       const candidates = await repo.publishedWithComponents(deps.db, [...series]);
       if (candidates.length === 0) continue;
@@ -882,7 +965,20 @@ export function createPathwaysService(deps: PathwaysServiceDeps) {
         const grants = await repo.recognitionsOf(deps.db, pathway.pathway_id, userId);
         const holdings = [...held, ...grants.map(recognitionHolding)];
         const content = pathway.content as PathwayContent;
-        if (!evaluatePathway({ content, holdings, now: clock.now() }).satisfied) continue;
+        // Credits decide satisfaction only through credit minimums: only then is the framework looked up.
+        if (!frameworks.has(pathway.id))
+          frameworks.set(
+            pathway.id,
+            hasCreditMinimums(content.root) ? await creditFrameworkOf(deps.db, content) : undefined,
+          );
+        const creditFramework = frameworks.get(pathway.id);
+        const evaluation = evaluatePathway({
+          content,
+          holdings,
+          now: clock.now(),
+          ...(creditFramework ? { creditFramework } : {}),
+        });
+        if (!evaluation.satisfied) continue;
         try {
           await recordCompletion({ actor: automaticActor, id: pathway.pathway_id, userId, automatic: true });
         } catch (error) {
@@ -945,6 +1041,27 @@ export function createPathwaysService(deps: PathwaysServiceDeps) {
   // Recognition of prior learning ------------------------------------------------------------------------------
 
   /** The organisation grants a learner one component of its published pathway (a reviewer's decision). */
+  /**
+   * After a recognition was accepted (committed): the pathway may be complete now. A failure here never
+   * undoes the decision: it is logged, and the learner can still ask (`POST …/completion`).
+   */
+  async function completeIfSatisfied(recognition: PathwayRecognitionRow): Promise<void> {
+    if (recognition.status !== 'active') return;
+    try {
+      await recordCompletion({
+        actor: automaticActor,
+        id: recognition.pathway_id,
+        userId: recognition.user_id,
+        automatic: true,
+      });
+    } catch (error) {
+      deps.logger?.error(
+        { err: error, recognitionId: recognition.id },
+        'completion after a recognition failed',
+      );
+    }
+  }
+
   async function grantRecognition(options: {
     actor: Actor;
     slug: string;
@@ -956,7 +1073,7 @@ export function createPathwaysService(deps: PathwaysServiceDeps) {
     hours?: number;
     validUntil?: Date | null;
   }): Promise<PathwayRecognitionRow> {
-    return transaction(async (trx) => {
+    const granted = await transaction(async (trx) => {
       const access = await organisations.requireAccess({
         actor: options.actor,
         slug: options.slug,
@@ -1015,6 +1132,8 @@ export function createPathwaysService(deps: PathwaysServiceDeps) {
       });
       return grant;
     });
+    await completeIfSatisfied(granted);
+    return granted;
   }
 
   /**
@@ -1246,7 +1365,7 @@ export function createPathwaysService(deps: PathwaysServiceDeps) {
         queuedBecause: 'Evidence is reviewed by the organisation',
       };
     }
-    return transaction(async (trx) => {
+    const submitted = await transaction(async (trx) => {
       const now = clock.now();
       const verifier = actorRef(systemActor('pathway-recognition'));
       const row = await repo.insertRecognition(trx, {
@@ -1271,6 +1390,8 @@ export function createPathwaysService(deps: PathwaysServiceDeps) {
       });
       return row;
     });
+    await completeIfSatisfied(submitted);
+    return submitted;
   }
 
   /** The organisation's reviewer queue for one of its published pathways. */
@@ -1294,7 +1415,7 @@ export function createPathwaysService(deps: PathwaysServiceDeps) {
     decision: 'accept' | 'reject';
     note?: string | null;
   }): Promise<PathwayRecognitionRow> {
-    return transaction(async (trx) => {
+    const decidedRow = await transaction(async (trx) => {
       const access = await organisations.requireAccess({
         actor: options.actor,
         slug: options.slug,
@@ -1348,6 +1469,8 @@ export function createPathwaysService(deps: PathwaysServiceDeps) {
       }
       return decided;
     });
+    await completeIfSatisfied(decidedRow);
+    return decidedRow;
   }
 
   // Gap analysis port --------------------------------------------------------------------------------------
@@ -1386,6 +1509,7 @@ export function createPathwaysService(deps: PathwaysServiceDeps) {
     getPublishedPathway,
     exportCtdl,
     learnerProgress,
+    myCompletion,
     subscribe,
     unsubscribe,
     mySubscriptions,

@@ -81,7 +81,9 @@ export function presentCredentialPage(options: {
 /**
  * A verification report as the web pages show it. `standing` is what the issuer's own records say
  * (revoked or suspended with date and reason); without it, a failed status or validity step is named
- * from the report itself.
+ * from the report itself. A CLR 2.0 transcript brings its embedded credentials' reports, each presented
+ * the same way (their standing from their own report: the issuer's reason is looked up only for the
+ * document that was given).
  */
 export function presentVerificationView(
   report: CredentialVerificationReport,
@@ -105,6 +107,7 @@ export function presentVerificationView(
       standing = { state: 'expired', date: new Date(validUntil).toISOString(), reason: null };
     }
   }
+  const transcript = report.embedded !== undefined;
   return {
     verdict: report.verdict,
     checkedAt: report.checkedAt,
@@ -115,8 +118,15 @@ export function presentVerificationView(
       problems: step.problems.map((problem) => ({ code: problem.code, message: problem.message })),
     })),
     standing,
-    achievementName: text(achievement?.name) ?? null,
+    // A ClrSubject lists every embedded achievement: none of them names the transcript.
+    achievementName: transcript ? null : (text(achievement?.name) ?? null),
     issuerName: report.issuer?.name ?? null,
+    ...(transcript
+      ? {
+          transcriptName: text(claims?.name) ?? null,
+          embedded: (report.embedded ?? []).map((inner) => presentVerificationView(inner)),
+        }
+      : {}),
   };
 }
 

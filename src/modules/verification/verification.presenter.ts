@@ -49,11 +49,25 @@ function presentSteps(steps: VerificationStep[]) {
   }));
 }
 
+type PresentedCredentialReport = {
+  verified: boolean;
+  verdict: CredentialVerificationReport['verdict'];
+  checkedAt: string;
+  format: CredentialVerificationReport['format'];
+  issuer: CredentialVerificationReport['issuer'];
+  statuses: CredentialVerificationReport['statuses'];
+  checks: string[];
+  warnings: ReturnType<typeof problemsOf>;
+  errors: ReturnType<typeof problemsOf>;
+  steps: ReturnType<typeof presentSteps>;
+  embedded?: PresentedCredentialReport[];
+};
+
 /**
  * The VC-API verification result (`checks`, `warnings`, `errors`) plus Credstack's named step log and
  * verdict, so clients of either convention read the same answer.
  */
-export function presentCredentialReport(report: CredentialVerificationReport) {
+export function presentCredentialReport(report: CredentialVerificationReport): PresentedCredentialReport {
   return {
     verified: report.verdict === 'valid',
     verdict: report.verdict,
@@ -65,6 +79,7 @@ export function presentCredentialReport(report: CredentialVerificationReport) {
     warnings: problemsOf(report.steps, ['warning', 'unknown']),
     errors: problemsOf(report.steps, report.verdict === 'valid' ? ['failed'] : ['failed', 'unknown']),
     steps: presentSteps(report.steps),
+    ...(report.embedded ? { embedded: report.embedded.map(presentCredentialReport) } : {}),
   };
 }
 

@@ -25,7 +25,7 @@ const ProblemDetail = Type.Object({
   credential: Type.Optional(Type.Union([Type.String(), Type.Null(), Type.Unknown()])),
 });
 
-export const CredentialVerificationResult = Type.Object({
+const credentialVerificationFields = {
   verified: Type.Boolean(),
   verdict: Type.Union([Type.Literal('valid'), Type.Literal('invalid'), Type.Literal('unknown')], {
     description:
@@ -46,6 +46,16 @@ export const CredentialVerificationResult = Type.Object({
   warnings: Type.Array(ProblemDetail),
   errors: Type.Array(ProblemDetail),
   steps: Type.Array(StepSchema),
+};
+
+export const CredentialVerificationResult = Type.Object({
+  ...credentialVerificationFields,
+  embedded: Type.Optional(
+    Type.Array(Type.Object(credentialVerificationFields), {
+      description:
+        'A CLR 2.0 ClrCredential only: each embedded credential verified on its own; the CLR is valid only if all are',
+    }),
+  ),
 });
 
 export const PresentationVerificationResult = Type.Object({

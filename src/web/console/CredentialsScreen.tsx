@@ -18,13 +18,45 @@ import {
 import type { CredentialStatus, CredentialSummary, DefinitionSummary } from './types.ts';
 
 const STATUSES: CredentialStatus[] = ['active', 'suspended', 'revoked'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One entry per definition (series), named after its newest version, with how many versions it has. */
+interface SeriesOption {
+  seriesId: string;
+  title: string;
+  version: number;
+  versions: number;
+}
+
+function seriesOptions(definitions: DefinitionSummary[], locale: string): SeriesOption[] {
+  const bySeries = new Map<string, SeriesOption>();
+  for (const entry of definitions) {
+    const known = bySeries.get(entry.seriesId);
+    if (!known) {
+      bySeries.set(entry.seriesId, {
+        seriesId: entry.seriesId,
+        title: entry.title,
+        version: entry.version,
+        versions: 1,
+      });
+      continue;
+    }
+    known.versions++;
+    if (entry.version > known.version) {
+      known.title = entry.title;
+      known.version = entry.version;
+    }
+  }
+  return [...bySeries.values()].sort((a, b) => a.title.localeCompare(b.title, locale));
+}
 
 /**
- * Issued credentials, newest first: search by the recipient's e-mail address, filter by status (both
- * server-side) and by definition; the filters live in the URL so a filtered list can be shared.
+ * Issued credentials, newest first: search by the recipient's e-mail address, filter by status and by
+ * definition (every version of it), all on the server so paging and counts follow the filters; status and
+ * definition live in the URL (`?status=…&definition=<seriesId>`) so a filtered list can be shared.
  */
 export function CredentialsScreen(props: { slug: string }) {
-  const { t, date } = useI18n();
+  const { t, date, locale } = useI18n();
   const { search, navigate } = useRouter();
   const status = search.get('status') ?? '';
   const definition = search.get('definition') ?? '';
@@ -34,6 +66,8 @@ export function CredentialsScreen(props: { slug: string }) {
   const query = new URLSearchParams({ limit: '200' });
   if (status) query.set('status', status);
   if (settledEmail) query.set('recipientEmail', settledEmail);
+  // A hand-edited address with something else than an id filters nothing rather than failing the screen.
+  if (UUID.test(definition)) query.set('definitionSeriesId', definition);
   const cursor = pages[pages.length - 1];
   if (cursor) query.set('cursor', cursor);
   const list = useLoad<{ credentials: CredentialSummary[]; nextCursor: string | null }>(
@@ -51,9 +85,7 @@ export function CredentialsScreen(props: { slug: string }) {
   };
   const title = t('console.credentials.title');
   if (list.error) return <LoadFailed error={list.error} reload={list.reload} title={title} />;
-  const shown = (list.data?.credentials ?? []).filter(
-    (credential) => !definition || credential.definitionId === definition,
-  );
+  const shown = list.data?.credentials ?? [];
   return (
     <>
       <h1>{title}</h1>
@@ -91,9 +123,9 @@ export function CredentialsScreen(props: { slug: string }) {
               onChange={(event) => setFilter('definition', event.target.value)}
             >
               <option value="">{t('console.filter.all')}</option>
-              {(definitions.data?.definitions ?? []).map((entry) => (
-                <option key={entry.id} value={entry.id}>
-                  {t('console.credentials.definitionOption', { title: entry.title, version: entry.version })}
+              {seriesOptions(definitions.data?.definitions ?? [], locale).map((entry) => (
+                <option key={entry.seriesId} value={entry.seriesId}>
+                  {t('console.credentials.seriesOption', { title: entry.title, count: entry.versions })}
                 </option>
               ))}
             </select>

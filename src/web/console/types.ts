@@ -70,6 +70,8 @@ export interface QualityReason {
 
 export interface DefinitionSummary {
   id: string;
+  /** Shared by every version of the definition. */
+  seriesId: string;
   version: number;
   status: DefinitionStatus;
   source: 'own' | 'external';

@@ -1,10 +1,11 @@
-import { VerificationResult } from '../components/VerificationResult.tsx';
+import { EmbeddedCredentials, VerificationResult } from '../components/VerificationResult.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import type { VerifyPageProps } from './page-data.ts';
 
 /**
  * The public verifier: paste, upload or give a URL. Three plain forms posting to this page, so it works
- * without JavaScript; the server answers with the same page and the result under the forms.
+ * without JavaScript; the server answers with the same page and the result under the forms. A CLR 2.0
+ * transcript is said to be one, and each credential it embeds is listed with its own verdict.
  */
 export function VerifyPage(props: VerifyPageProps) {
   const { t } = useI18n();
@@ -66,6 +67,18 @@ export function VerifyPage(props: VerifyPageProps) {
       </div>
       {props.result ? (
         <div id="result" className="result">
+          {props.result.embedded ? (
+            <>
+              <p className="lead">
+                {props.result.transcriptName
+                  ? t('verify.transcript.name', { name: props.result.transcriptName })
+                  : t('verify.transcript.unnamed')}
+              </p>
+              <p data-transcript-count={props.result.embedded.length}>
+                {t('verify.transcript.count', { count: props.result.embedded.length })}
+              </p>
+            </>
+          ) : null}
           {props.result.achievementName ? (
             <p className="lead">{t('verify.achievement', { name: props.result.achievementName })}</p>
           ) : null}
@@ -73,6 +86,9 @@ export function VerifyPage(props: VerifyPageProps) {
             <p>{t('verify.issuerName', { name: props.result.issuerName })}</p>
           ) : null}
           <VerificationResult view={props.result} headingId="result-heading" />
+          {props.result.embedded ? (
+            <EmbeddedCredentials embedded={props.result.embedded} headingId="embedded-heading" />
+          ) : null}
           <p className="small">{t('verify.source', { source: props.result.source.toUpperCase() })}</p>
         </div>
       ) : null}

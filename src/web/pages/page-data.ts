@@ -19,6 +19,13 @@ export interface VerificationView {
   standing: { state: 'revoked' | 'suspended' | 'expired'; date: string | null; reason: string | null } | null;
   achievementName: string | null;
   issuerName: string | null;
+  /**
+   * Present when the document is a CLR 2.0 transcript (ClrCredential): each embedded credential verified on
+   * its own, in the transcript's order. The transcript is valid only if every one of them is.
+   */
+  embedded?: VerificationView[];
+  /** A transcript's own `name` (only with `embedded`). */
+  transcriptName?: string | null;
 }
 
 export interface CredentialPageProps {

@@ -52,6 +52,10 @@ export function CredentialListScreen() {
           ) : (
             <>
               <p>{t('wallet.credentials.count', { count: body.credentials.length })}</p>
+              <p>
+                <Link href="/wallet/transcript">{t('wallet.credentials.transcriptLink')}</Link>{' '}
+                <span className="small">— {t('wallet.credentials.transcriptHint')}</span>
+              </p>
               <ul className="cards">
                 {body.credentials.map((credential) => (
                   <li key={credential.id} className="card">
@@ -154,6 +158,13 @@ export function CredentialDetailScreen(props: { id: string }) {
                     {t('wallet.download.json')}
                   </a>
                 </li>
+                {credential.format === 'vc+jwt' ? null : (
+                  <li>
+                    <Link href={`/wallet/transcript?credential=${encodeURIComponent(credential.id)}`}>
+                      {t('wallet.download.transcript')}
+                    </Link>
+                  </li>
+                )}
               </ul>
               <p className="small">{t('wallet.download.hint')}</p>
             </section>

@@ -1,6 +1,6 @@
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { type MessageKey, useI18n } from '../i18n/index.tsx';
-import { ApiError, api } from '../lib/api.ts';
+import { ApiError, api, apiDownload, saveFile } from '../lib/api.ts';
 import { Link } from '../lib/router.tsx';
 import { ScreenHeading } from './ScreenHeading.tsx';
 import { LoadState, ProblemAlert, TextField, useAction, useApiGet } from './shared.tsx';
@@ -60,6 +60,8 @@ interface Progress {
   title: string;
   satisfied: boolean;
   creditPoints: number;
+  /** The framework the pathway counts credits in (ECTS, CATS…); null when it has none. */
+  creditFramework?: string | null;
   hours: number;
   nodes: NodeProgress[];
   cheapest: Plan | null;
@@ -211,6 +213,8 @@ function ProgressBody(props: {
     return node?.title ?? byId.get(id)?.remaining.earn?.title ?? id;
   };
   const complete = useAction();
+  const record = useAction();
+  const [recordSaved, setRecordSaved] = useState<string | null>(null);
   const completion = progress.completion;
   return (
     <>
@@ -234,6 +238,9 @@ function ProgressBody(props: {
                 required: number(root.minCreditPoints),
               })
             : t('pathways.wallet.credits', { counted: number(progress.creditPoints) })}
+          {progress.creditFramework
+            ? ` ${t('pathways.wallet.creditFramework', { framework: progress.creditFramework })}`
+            : ''}
           {' · '}
           {root.minHours !== undefined
             ? t('pathways.wallet.hoursOf', {
@@ -248,6 +255,39 @@ function ProgressBody(props: {
               {t('pathways.wallet.credentialLink')}
             </Link>
           </p>
+        ) : null}
+        {completion?.status === 'complete' && completion.credentialId ? (
+          <>
+            <p className="small" id="pathway-record-hint">
+              {t('pathways.wallet.recordHint')}
+            </p>
+            <button
+              type="button"
+              className="secondary"
+              disabled={record.busy}
+              aria-describedby="pathway-record-hint"
+              onClick={async () => {
+                setRecordSaved(null);
+                const file = await record.run(() =>
+                  apiDownload(
+                    'POST',
+                    `/api/v1/me/pathways/${props.id}/transcript`,
+                    undefined,
+                    'pathway-clr.json',
+                  ),
+                );
+                if (!file) return;
+                saveFile(file);
+                setRecordSaved(file.fileName);
+              }}
+            >
+              {t('pathways.wallet.downloadRecord')}
+            </button>
+            <ProblemAlert error={record.error} />
+            <p role="status" className="small">
+              {recordSaved ? t('pathways.wallet.recordSaved', { file: recordSaved }) : ''}
+            </p>
+          </>
         ) : null}
         {progress.satisfied && !completion ? (
           <>

@@ -218,13 +218,18 @@ function OpenAttempt(props: { attempt: Attempt; onChange(next: Attempt): void; r
  */
 function Timer(props: { deadlineAt: string; secondsLeft: number | null; onExpire(): void }) {
   const { t } = useI18n();
-  // The server's secondsLeft, counted down by this browser's clock, so a skewed clock does not matter.
-  const [startedAt] = useState(() => Date.now());
+  // The server's secondsLeft when the screen opened, counted down by this browser's clock, so a skewed clock
+  // does not matter. Fixed then: every saved answer brings a fresher (smaller) secondsLeft, and counting the
+  // time since opening off that one again would end the test early by however long it has been open.
+  const [endsAt] = useState(() => {
+    const opened = Date.now();
+    const seconds =
+      props.secondsLeft ?? Math.max(0, Math.round((new Date(props.deadlineAt).getTime() - opened) / 1000));
+    return opened + seconds * 1000;
+  });
   const [now, setNow] = useState(() => Date.now());
   const expired = useRef(false);
-  const initial =
-    props.secondsLeft ?? Math.max(0, Math.round((new Date(props.deadlineAt).getTime() - startedAt) / 1000));
-  const left = Math.max(0, initial - Math.floor((now - startedAt) / 1000));
+  const left = Math.max(0, Math.ceil((endsAt - now) / 1000));
   useEffect(() => {
     const timer = window.setInterval(() => setNow(Date.now()), 1000);
     return () => window.clearInterval(timer);

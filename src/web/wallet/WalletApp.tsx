@@ -19,10 +19,12 @@ import { ScreenHeading } from './ScreenHeading.tsx';
 import { PathScreen, SkillsScreen } from './SkillsScreens.tsx';
 import { SessionContext, useAction, useSession, type WalletUser } from './shared.tsx';
 import { AttemptScreen, StartTestScreen, TestsScreen } from './TestScreens.tsx';
+import { TranscriptScreen } from './TranscriptScreen.tsx';
 
 /**
  * The learner's wallet (browser app at /wallet/*): sign up and in, the credentials with their files and
- * share links, tests and practical work, imports, the public profile, and skills with a learning path.
+ * share links, CLR transcripts, tests and practical work, imports, the public profile, and skills with a
+ * learning path.
  */
 export default function WalletApp(_props: SpaProps) {
   return (
@@ -89,6 +91,7 @@ function SignedInScreen(props: { path: string }) {
   const routes: Array<[string, (params: Record<string, string>) => ReactNode]> = [
     ['/wallet', () => <CredentialListScreen />],
     ['/wallet/credentials/:id', (p) => <CredentialDetailScreen id={p.id!} />],
+    ['/wallet/transcript', () => <TranscriptScreen />],
     ['/wallet/claim', () => <ClaimScreen />],
     ['/wallet/tests', () => <TestsScreen />],
     ['/wallet/tests/:definitionId', (p) => <StartTestScreen definitionId={p.definitionId!} />],
@@ -141,7 +144,10 @@ function WalletNav() {
   ];
   const current = (href: string) =>
     href === '/wallet'
-      ? path === '/wallet' || path === '/wallet/' || path.startsWith('/wallet/credentials/')
+      ? path === '/wallet' ||
+        path === '/wallet/' ||
+        path.startsWith('/wallet/credentials/') ||
+        path.startsWith('/wallet/transcript')
       : path === href || path.startsWith(`${href}/`);
   return (
     <nav aria-label={t('wallet.nav.label')}>

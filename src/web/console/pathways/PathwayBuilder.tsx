@@ -17,6 +17,8 @@ import {
 import {
   type ComponentNode,
   type ContentProblem,
+  CREDIT_FRAMEWORKS,
+  type CreditFramework,
   componentsOf,
   emptyContent,
   freshId,
@@ -135,9 +137,12 @@ function BuilderForm(props: {
   };
 
   const topProblems = byNode.get('') ?? [];
-  // Title and target problems show at their fields; anything else about the pathway as a whole, below.
+  // Title, target and credit framework problems show at their fields; anything else about the pathway, below.
   const otherProblems = topProblems.filter(
-    (problem) => !problem.pointer.startsWith('/title') && !problem.pointer.startsWith('/target'),
+    (problem) =>
+      !problem.pointer.startsWith('/title') &&
+      !problem.pointer.startsWith('/target') &&
+      !problem.pointer.startsWith('/creditFramework'),
   );
   return (
     <>
@@ -227,6 +232,36 @@ function BuilderForm(props: {
               {ownPublished.map((definition) => (
                 <option key={definition.seriesId} value={definition.seriesId}>
                   {definition.title}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field
+          label={t('pathways.builder.field.creditFramework')}
+          hint={t('pathways.builder.field.creditFrameworkHint')}
+          error={problemText(t, topProblems, '/creditFramework')}
+        >
+          {({ id, describedBy, invalid }) => (
+            <select
+              id={id}
+              value={content.creditFramework ?? ''}
+              aria-describedby={describedBy}
+              aria-invalid={invalid || undefined}
+              onChange={(event) =>
+                edit(
+                  withOptional(
+                    content,
+                    'creditFramework',
+                    (event.target.value || undefined) as CreditFramework | undefined,
+                  ),
+                )
+              }
+            >
+              <option value="">{t('pathways.builder.creditFramework.inferred')}</option>
+              {CREDIT_FRAMEWORKS.map((framework) => (
+                <option key={framework} value={framework}>
+                  {framework}
                 </option>
               ))}
             </select>

@@ -3,6 +3,7 @@ import { type MessageKey, useI18n } from '../../i18n/index.tsx';
 import { api } from '../../lib/api.ts';
 import { Link } from '../../lib/router.tsx';
 import { Field, LoadFailed, Loading, orgApi, orgPath, ProblemAlert, useAction, useLoad } from '../shared.tsx';
+import { GroupsPanel } from './GroupsPanel.tsx';
 import { PathwayBuilder } from './PathwayBuilder.tsx';
 import type { CohortLearner, PathwaySummary, Recognition } from './types.ts';
 
@@ -128,6 +129,7 @@ export function CohortScreen(props: { slug: string; id: string }) {
           </tbody>
         </table>
       )}
+      <GroupsPanel slug={props.slug} pathwayId={props.id} />
     </>
   );
 }

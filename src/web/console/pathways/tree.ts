@@ -7,6 +7,9 @@
 export const GROUP_TYPES = ['all', 'any', 'n-of'] as const;
 export type GroupType = (typeof GROUP_TYPES)[number];
 export const LEVEL_FRAMEWORKS = ['EQF', 'NQF', 'AQF', 'QF-EHEA', 'difficulty'] as const;
+/** The frameworks a pathway may count credits in (the catalogue's, less `other`). */
+export const CREDIT_FRAMEWORKS = ['ECTS', 'CATS', 'ECVET', 'US-credit-hour', 'AQF-credit'] as const;
+export type CreditFramework = (typeof CREDIT_FRAMEWORKS)[number];
 
 export interface LevelConstraint {
   framework: string;
@@ -49,6 +52,8 @@ export interface PathwayContent {
   title: string;
   description?: string;
   target: PathwayTarget;
+  /** Absent: inferred from the components' definitions (docs/pathways.md, "Credit frameworks"). */
+  creditFramework?: CreditFramework;
   root: RuleNode;
   mustBeValidAtCompletion: boolean;
 }

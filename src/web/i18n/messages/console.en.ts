@@ -220,6 +220,7 @@ export const consoleEn = {
   'console.credentials.filterStatus': 'Status',
   'console.credentials.filterDefinition': 'Definition',
   'console.credentials.definitionOption': '{title} (version {version})',
+  'console.credentials.seriesOption': '{title}{count, plural, =1 {} other { (all # versions)}}',
   'console.credentials.count':
     '{count, plural, =0 {No credential matches.} one {# credential shown.} other {# credentials shown.}}',
   'console.credentials.col.recipient': 'Recipient',

@@ -225,6 +225,7 @@ export const consoleEs: Record<keyof typeof consoleEn, string> = {
   'console.credentials.filterStatus': 'Estado',
   'console.credentials.filterDefinition': 'Definición',
   'console.credentials.definitionOption': '{title} (versión {version})',
+  'console.credentials.seriesOption': '{title}{count, plural, =1 {} other { (las # versiones)}}',
   'console.credentials.count':
     '{count, plural, =0 {Ninguna credencial coincide.} one {Se muestra # credencial.} other {Se muestran # credenciales.}}',
   'console.credentials.col.recipient': 'Persona',

@@ -48,7 +48,7 @@ export const pagesEn = {
   'pages.definition.earn.test': 'Take the test',
   'pages.definition.earn.work': 'Hand in your work',
   'pages.claim.how':
-    'To keep it in your Credstack account, sign in (or create an account with any e-mail address) and claim it with this link’s token: the Credstack app does it for you, or send {request} with {body} while signed in.',
+    'To keep it in your Credstack account, sign in (or create an account with any e-mail address, and confirm that address from the mail we send) and claim it with this link’s token: the Credstack app does it for you, or send {request} with {body} while signed in.',
   'pages.claim.expires': 'The link works once and until {date}.',
 
   'pages.definition.retired': 'This version is retired. Credentials earned for it remain valid.',

@@ -47,7 +47,7 @@ export const pagesEs: Record<keyof typeof pagesEn, string> = {
   'pages.definition.earn.work': 'Entregar su trabajo',
   'pages.claim.see': 'Ver la credencial',
   'pages.claim.how':
-    'Para guardarla en su cuenta de Credstack, inicie sesión (o cree una cuenta con cualquier dirección de correo) y reclámela con el código de este enlace: la aplicación de Credstack lo hace por usted, o envíe {request} con {body} con la sesión iniciada.',
+    'Para guardarla en su cuenta de Credstack, inicie sesión (o cree una cuenta con cualquier dirección de correo y confírmela desde el mensaje que le enviamos) y reclámela con el código de este enlace: la aplicación de Credstack lo hace por usted, o envíe {request} con {body} con la sesión iniciada.',
   'pages.claim.expires': 'El enlace funciona una sola vez y hasta el {date}.',
 
   'pages.definition.retired':

@@ -78,6 +78,18 @@ export const publicEn = {
     'That address is not a credential on this Credstack. Other sites are not fetched from here: download the credential there and upload or paste it.',
   'verify.error.unknown_credential': 'There is no credential at that address on this Credstack.',
   'verify.error.unreadable': 'That could not be read as a credential: {detail}',
+  'verify.transcript.name': 'Transcript (CLR 2.0): {name}',
+  'verify.transcript.unnamed': 'A transcript (CLR 2.0)',
+  'verify.transcript.count':
+    '{count, plural, one {A transcript of # credential, checked on its own below.} other {A transcript of # credentials, each checked on its own below.}} The transcript is valid only if every one of them is.',
+  'verify.transcript.heading':
+    '{count, plural, one {The credential in this transcript} other {The # credentials in this transcript}}',
+  'verify.transcript.tally': '{valid} of {count} verified.',
+  'verify.transcript.noneChecked':
+    'None of the credentials in this transcript was checked: see the steps above.',
+  'verify.transcript.untitled': 'Credential {number}',
+  'verify.transcript.failedSteps': 'Steps that did not pass',
+  'verify.transcript.allSteps': 'Every step',
   'profile.title': '{name} — credentials',
   'profile.credentials': 'Credentials',
   'profile.noCredentials': 'No credentials are shown on this profile yet.',

@@ -81,6 +81,18 @@ export const publicEs: Record<keyof typeof publicEn, string> = {
     'Esa dirección no es una credencial de este Credstack. Desde aquí no se descargan otros sitios: descargue allí la credencial y súbala o péguela.',
   'verify.error.unknown_credential': 'No hay ninguna credencial en esa dirección de este Credstack.',
   'verify.error.unreadable': 'No se ha podido leer como credencial: {detail}',
+  'verify.transcript.name': 'Expediente (CLR 2.0): {name}',
+  'verify.transcript.unnamed': 'Un expediente (CLR 2.0)',
+  'verify.transcript.count':
+    '{count, plural, one {Un expediente con # credencial, comprobada por separado más abajo.} other {Un expediente con # credenciales, cada una comprobada por separado más abajo.}} El expediente solo es válido si todas lo son.',
+  'verify.transcript.heading':
+    '{count, plural, one {La credencial de este expediente} other {Las # credenciales de este expediente}}',
+  'verify.transcript.tally': '{valid} de {count} verificadas.',
+  'verify.transcript.noneChecked':
+    'No se ha comprobado ninguna credencial de este expediente: vea los pasos de arriba.',
+  'verify.transcript.untitled': 'Credencial {number}',
+  'verify.transcript.failedSteps': 'Pasos que no se superaron',
+  'verify.transcript.allSteps': 'Todos los pasos',
   'profile.title': '{name} — credenciales',
   'profile.credentials': 'Credenciales',
   'profile.noCredentials': 'Este perfil todavía no muestra ninguna credencial.',

@@ -81,6 +81,38 @@ export const walletEn = {
   'wallet.privacy.shown': 'Your name now shows on the public page.',
   'wallet.privacy.hidden': 'Your name is now hidden on the public page.',
 
+  'wallet.credentials.transcriptLink': 'Make a transcript (CLR)',
+  'wallet.credentials.transcriptHint': 'one signed file holding several of your credentials',
+  'wallet.download.transcript': 'Make a transcript (CLR 2.0) with this credential',
+  'wallet.transcript.title': 'Make a transcript (CLR)',
+  'wallet.transcript.lead':
+    'A transcript is one signed file in the Comprehensive Learner Record format (CLR 2.0) holding credentials you choose. Anyone can check it, and each credential in it, on a verify page.',
+  'wallet.transcript.oneIssuer':
+    'The organisation that issued the credentials signs the transcript, so one transcript holds credentials from one issuer. Choose from one issuer below; for several issuers, make one transcript each.',
+  'wallet.transcript.back': 'Back to my credentials',
+  'wallet.transcript.none':
+    'None of your credentials can go into a transcript yet: credentials issued to your verified address appear here.',
+  'wallet.transcript.issuer': 'Issued by {issuer}',
+  'wallet.transcript.otherIssuer':
+    'Choosing one of these starts a new transcript from {issuer}: your choice from {previous} is cleared.',
+  'wallet.transcript.option': '{title} (issued {date})',
+  'wallet.transcript.jwtIntro':
+    'Secured as a JWT (vc+jwt), so they cannot go into a transcript, which holds credential documents:',
+  'wallet.transcript.switched':
+    'Now choosing from {issuer}: a transcript holds one issuer’s credentials, so your choice from {previous} was cleared.',
+  'wallet.transcript.name': 'Name of the transcript (optional)',
+  'wallet.transcript.nameHint': 'Left empty, it is called “{default}”.',
+  'wallet.transcript.defaultName': 'Transcript from {issuer}',
+  'wallet.transcript.chosen':
+    '{count, plural, one {# credential chosen} other {# credentials chosen}} from {issuer}.',
+  'wallet.transcript.nothingChosen': 'No credential chosen yet.',
+  'wallet.transcript.chooseOne': 'Choose at least one credential for the transcript.',
+  'wallet.transcript.tooMany': 'A transcript holds at most {max} credentials.',
+  'wallet.transcript.download': 'Download transcript',
+  'wallet.transcript.done':
+    '{count, plural, one {Transcript of # credential} other {Transcript of # credentials}} from {issuer} downloaded as {file}.',
+  'wallet.transcript.verifyLink': 'Check it on the verify page',
+
   'wallet.tests.title': 'My tests',
   'wallet.tests.intro':
     'Your test attempts, newest first. To take a test, open it from the credential’s page in the catalogue.',

@@ -83,6 +83,38 @@ export const walletEs: Record<keyof typeof walletEn, string> = {
   'wallet.privacy.shown': 'Tu nombre aparece ahora en la página pública.',
   'wallet.privacy.hidden': 'Tu nombre está ahora oculto en la página pública.',
 
+  'wallet.credentials.transcriptLink': 'Crear un expediente (CLR)',
+  'wallet.credentials.transcriptHint': 'un único archivo firmado con varias de tus credenciales',
+  'wallet.download.transcript': 'Crear un expediente (CLR 2.0) con esta credencial',
+  'wallet.transcript.title': 'Crear un expediente (CLR)',
+  'wallet.transcript.lead':
+    'Un expediente es un único archivo firmado en el formato Comprehensive Learner Record (CLR 2.0) con las credenciales que elijas. Cualquiera puede comprobarlo, y cada credencial que contiene, en una página de verificación.',
+  'wallet.transcript.oneIssuer':
+    'La organización que emitió las credenciales firma el expediente, así que un expediente contiene credenciales de un solo emisor. Elige de un emisor abajo; para varios emisores, crea un expediente para cada uno.',
+  'wallet.transcript.back': 'Volver a mis credenciales',
+  'wallet.transcript.none':
+    'Ninguna de tus credenciales puede ir todavía en un expediente: aquí aparecen las credenciales emitidas a tu dirección verificada.',
+  'wallet.transcript.issuer': 'Emitidas por {issuer}',
+  'wallet.transcript.otherIssuer':
+    'Elegir una de estas empieza un expediente nuevo de {issuer}: se borra lo que elegiste de {previous}.',
+  'wallet.transcript.option': '{title} (emitida el {date})',
+  'wallet.transcript.jwtIntro':
+    'Protegidas como JWT (vc+jwt), así que no pueden ir en un expediente, que contiene documentos de credenciales:',
+  'wallet.transcript.switched':
+    'Ahora eliges de {issuer}: un expediente contiene credenciales de un solo emisor, así que se ha borrado lo que elegiste de {previous}.',
+  'wallet.transcript.name': 'Nombre del expediente (opcional)',
+  'wallet.transcript.nameHint': 'Si lo dejas vacío, se llama «{default}».',
+  'wallet.transcript.defaultName': 'Transcript from {issuer}',
+  'wallet.transcript.chosen':
+    '{count, plural, one {# credencial elegida} other {# credenciales elegidas}} de {issuer}.',
+  'wallet.transcript.nothingChosen': 'Todavía no has elegido ninguna credencial.',
+  'wallet.transcript.chooseOne': 'Elige al menos una credencial para el expediente.',
+  'wallet.transcript.tooMany': 'Un expediente contiene como máximo {max} credenciales.',
+  'wallet.transcript.download': 'Descargar el expediente',
+  'wallet.transcript.done':
+    '{count, plural, one {Expediente con # credencial} other {Expediente con # credenciales}} de {issuer} descargado como {file}.',
+  'wallet.transcript.verifyLink': 'Comprobarlo en la página de verificación',
+
   'wallet.tests.title': 'Mis pruebas',
   'wallet.tests.intro':
     'Tus intentos, del más reciente al más antiguo. Para hacer una prueba, ábrela desde la página de la credencial en el catálogo.',
