@@ -1,16 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { publishedDefinitionWithTest } from '../helpers/assessments.ts';
 import {
   assertNoSeriousAxeViolations,
-  assertPageBasics,
   type BrowserHarness,
   browserSkip,
-  saveScreenshot,
+  checkScreen,
+  closeHarnessChecked,
+  signInToConsole,
   startBrowserHarness,
+  submitWalletSignIn,
 } from '../helpers/browser.ts';
 import { createOrganisation } from '../helpers/credentials.ts';
-import { insertDefinition, sampleDefinitionContent } from '../helpers/definitions.ts';
 import { DEFAULT_PASSWORD, type Session, signedInUser, uniqueEmail } from '../helpers/factories.ts';
 import { insertExternalDefinition } from '../helpers/issuance.ts';
 
@@ -36,13 +38,6 @@ let owner: Session;
 let slug: string;
 let externalDefinitionId: string;
 let testDefinitionId: string;
-
-/** The basics and axe on the page as it stands; a screenshot when named. */
-async function checkScreen(page: Page, label: string, screenshot?: string) {
-  await assertPageBasics(page, label);
-  await assertNoSeriousAxeViolations(page, label);
-  if (screenshot) await saveScreenshot(page, screenshot);
-}
 
 /** The newest mail to `to` whose subject matches, once the outbox is flushed. */
 async function mailTo(to: string, subject: RegExp) {
@@ -100,62 +95,37 @@ describe('claiming and the test timer in Chromium', { skip: browserSkip, timeout
     externalDefinitionId = (await insertExternalDefinition(h.ctx, organisation.id, { title: CLAIM_TITLE }))
       .id;
 
-    const definition = await insertDefinition(h.ctx, {
+    testDefinitionId = await publishedDefinitionWithTest(h.ctx, owner, {
+      slug,
       organisationId: organisation.id,
-      status: 'draft',
-      content: sampleDefinitionContent({ title: TEST_TITLE }),
-    });
-    testDefinitionId = definition.id;
-    const testUrl = `/api/v1/orgs/${slug}/definitions/${testDefinitionId}/test`;
-    const settings = await owner.request({
-      method: 'PUT',
-      url: testUrl,
-      payload: {
+      title: TEST_TITLE,
+      settings: {
         passMark: 100,
         timeLimitSeconds: TIME_LIMIT_SECONDS,
         shuffleItems: false,
         shuffleOptions: false,
       },
+      items: [
+        {
+          type: 'single_choice',
+          prompt: 'Which function adds up a range?',
+          options: [
+            { id: 'A', text: 'SUM', correct: true },
+            { id: 'B', text: 'VLOOKUP' },
+          ],
+        },
+        { type: 'true_false', prompt: 'A cell reference can point to another sheet.', correctAnswer: true },
+      ],
     });
-    assert.equal(settings.statusCode, 201, settings.body);
-    for (const item of [
-      {
-        type: 'single_choice',
-        prompt: 'Which function adds up a range?',
-        options: [
-          { id: 'A', text: 'SUM', correct: true },
-          { id: 'B', text: 'VLOOKUP' },
-        ],
-      },
-      { type: 'true_false', prompt: 'A cell reference can point to another sheet.', correctAnswer: true },
-    ]) {
-      const added = await owner.request({ method: 'POST', url: `${testUrl}/items`, payload: item });
-      assert.equal(added.statusCode, 201, added.body);
-    }
-    await h.ctx.deps.database.db
-      .updateTable('credential_definitions')
-      .set({ status: 'published', published_at: h.ctx.clock.now() })
-      .where('id', '=', testDefinitionId)
-      .execute();
   });
 
-  after(async () => {
-    const offsite = h ? [...h.offsiteRequests] : [];
-    const errors = h ? [...h.pageErrors] : [];
-    await h?.close();
-    assert.deepEqual(offsite, [], 'no page reached outside the server');
-    assert.deepEqual(errors, [], 'no script errors');
-  });
+  after(() => closeHarnessChecked(h, 'claim and timer pages'));
 
   test('issued to an address without an account → claim link → sign up in the wallet → claimed; a used link', async () => {
     // The issuer issues from the console to an address no account has.
     const recipient = uniqueEmail('claim-recipient');
     const issuer = await h.newPage();
-    await issuer.goto(`${h.origin}/console`);
-    await issuer.getByLabel('Email').fill(owner.email);
-    await issuer.getByLabel('Password').fill(DEFAULT_PASSWORD);
-    await issuer.getByRole('button', { name: 'Sign in' }).click();
-    await issuer.getByRole('heading', { level: 1, name: 'Your organisations' }).waitFor();
+    await signInToConsole(h, issuer, owner);
     await issuer.goto(`${h.origin}/console/orgs/${slug}/issue`);
     await issuer.getByRole('heading', { level: 1, name: 'Issue credentials' }).waitFor();
     await issuer.getByLabel('Credential to issue').selectOption({ label: `${CLAIM_TITLE} (version 1)` });
@@ -254,9 +224,7 @@ describe('claiming and the test timer in Chromium', { skip: browserSkip, timeout
 
       // Straight to the wallet with the old link: sign in (an existing account), then claim.
       await page.goto(`${h.origin}/wallet/claim?token=${encodeURIComponent(link.token)}`);
-      await page.getByLabel('E-mail address').fill(member.email);
-      await page.getByLabel('Password').fill(DEFAULT_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await submitWalletSignIn(page, member);
       await page.getByRole('heading', { level: 1, name: 'Claim a credential' }).waitFor();
       await page.getByRole('button', { name: 'Claim it' }).click();
       const expired = page.getByRole('alert').filter({ hasText: 'Invalid or expired token' });

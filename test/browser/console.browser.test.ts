@@ -4,14 +4,18 @@ import type { Page } from 'playwright-core';
 import { systemActor } from '../../src/core/actor.ts';
 import {
   assertNoSeriousAxeViolations,
-  assertPageBasics,
   type BrowserHarness,
   browserSkip,
-  saveScreenshot,
+  checkScreen,
+  closeHarnessChecked,
   startBrowserHarness,
 } from '../helpers/browser.ts';
 import { createOrganisation } from '../helpers/credentials.ts';
-import { insertDefinition, sampleDefinitionContent } from '../helpers/definitions.ts';
+import {
+  insertDefinition,
+  markDefinitionPublished,
+  sampleDefinitionContent,
+} from '../helpers/definitions.ts';
 import {
   createUser,
   DEFAULT_PASSWORD,
@@ -36,12 +40,6 @@ let slug: string;
 let page: Page;
 let definitionUrl: string;
 let organisationId: string;
-
-async function checkScreen(label: string, screenshot?: string) {
-  await assertPageBasics(page, label);
-  await assertNoSeriousAxeViolations(page, label);
-  if (screenshot) await saveScreenshot(page, screenshot);
-}
 
 async function heading(): Promise<string> {
   return ((await page.locator('main h1').textContent()) ?? '').trim();
@@ -72,19 +70,12 @@ describe('issuer console in Chromium', { skip: browserSkip, timeout: 120_000 }, 
     page = await h.newPage();
   });
 
-  after(async () => {
-    const offsite = h ? [...h.offsiteRequests] : [];
-    const errors = h ? [...h.pageErrors] : [];
-    await h?.close();
-    removeFolders();
-    assert.deepEqual(offsite, [], 'console pages tried to reach the network');
-    assert.deepEqual(errors, [], 'script errors on console pages');
-  });
+  after(() => closeHarnessChecked(h, 'console pages', removeFolders));
 
   test('sign in, pick the organisation, write a definition with live checks and a skill, build its test, publish', async () => {
     await page.goto(`${h.origin}/console`);
     await page.getByRole('heading', { level: 1, name: 'Sign in to the issuer console' }).waitFor();
-    await checkScreen('console sign-in', 'console-sign-in');
+    await checkScreen(page, 'console sign-in', 'console-sign-in');
     await page.getByLabel('Email').fill(owner.email);
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -93,15 +84,15 @@ describe('issuer console in Chromium', { skip: browserSkip, timeout: 120_000 }, 
     await page.getByLabel('Password').press('Enter');
 
     await page.getByRole('heading', { level: 1, name: 'Your organisations' }).waitFor();
-    await checkScreen('console organisations');
+    await checkScreen(page, 'console organisations');
     await page.getByRole('link', { name: /^Academy / }).click();
     await page.getByRole('heading', { level: 1, name: 'Credential definitions' }).waitFor();
     assert.match(page.url(), new RegExp(`/console/orgs/${slug}/definitions$`));
-    await checkScreen('console definitions (empty)');
+    await checkScreen(page, 'console definitions (empty)');
 
     await page.getByRole('link', { name: 'New definition' }).click();
     await page.getByRole('heading', { level: 1, name: 'New definition' }).waitFor();
-    await checkScreen('console new definition');
+    await checkScreen(page, 'console new definition');
     await page.getByLabel('Title', { exact: true }).fill('Data analysis with Python');
     await page.getByRole('button', { name: 'Create draft' }).click();
     await page.getByRole('heading', { level: 1, name: 'Data analysis with Python' }).waitFor();
@@ -148,7 +139,7 @@ describe('issuer console in Chromium', { skip: browserSkip, timeout: 120_000 }, 
     );
     // Only the test is missing now.
     assert.match((await panelSummary().textContent()) ?? '', /Not publishable yet/);
-    await checkScreen('console definition editor', 'console-definition-editor');
+    await checkScreen(page, 'console definition editor', 'console-definition-editor');
 
     await page.getByRole('link', { name: 'Build the assessment (test items or rubric)' }).click();
     await page.getByRole('heading', { level: 1, name: 'Assessment of Data analysis with Python' }).waitFor();
@@ -167,7 +158,7 @@ describe('issuer console in Chromium', { skip: browserSkip, timeout: 120_000 }, 
     await page.getByRole('button', { name: 'Add item', exact: true }).click();
     await page.getByRole('heading', { name: '2 items' }).waitFor();
     await page.getByText('The test is ready.').waitFor();
-    await checkScreen('console assessment builder', 'console-assessment');
+    await checkScreen(page, 'console assessment builder', 'console-assessment');
 
     await page.getByRole('link', { name: 'Back to the definition' }).click();
     await page.getByText('Ready to publish.').waitFor();
@@ -197,7 +188,7 @@ describe('issuer console in Chromium', { skip: browserSkip, timeout: 120_000 }, 
     await page.getByRole('button', { name: 'Issue credential' }).click();
     await page.locator('[data-job-status=completed]').waitFor();
     assert.match((await page.locator('[data-job-status]').textContent()) ?? '', /^1 issued/);
-    await checkScreen('console issue (job completed)', 'console-issue');
+    await checkScreen(page, 'console issue (job completed)', 'console-issue');
 
     // A file with a bad row is refused as a whole, with the row's problem shown.
     await page.getByLabel('CSV file').setInputFiles({
@@ -219,7 +210,7 @@ describe('issuer console in Chromium', { skip: browserSkip, timeout: 120_000 }, 
     await page.getByLabel('Status').selectOption('');
     await page.getByLabel('Search by recipient email').fill(learner);
     await page.getByText('1 credential shown.').waitFor();
-    await checkScreen('console credentials', 'console-credentials');
+    await checkScreen(page, 'console credentials', 'console-credentials');
     // The definition filter runs on the server and stays in the address.
     await page.getByLabel('Definition').selectOption({ label: 'Data analysis with Python' });
     await page.getByText('No credential matches.').waitFor();
@@ -237,7 +228,7 @@ describe('issuer console in Chromium', { skip: browserSkip, timeout: 120_000 }, 
     await page.getByText('The credential is revoked.').waitFor();
     assert.equal(await page.locator('[data-status]').getAttribute('data-status'), 'revoked');
     assert.match((await page.locator('[data-status]').textContent()) ?? '', /Issued to the wrong learner/);
-    await checkScreen('console credential (revoked)', 'console-credential-revoked');
+    await checkScreen(page, 'console credential (revoked)', 'console-credential-revoked');
   });
 
   test('settings (rotate the key), analytics charts with data tables, the review queue', async () => {
@@ -250,7 +241,7 @@ describe('issuer console in Chromium', { skip: browserSkip, timeout: 120_000 }, 
     await page.getByRole('button', { name: 'Yes, rotate the key' }).click();
     await page.getByText('A new signing key is active.').waitFor();
     await page.getByRole('cell', { name: 'Retired', exact: true }).waitFor();
-    await checkScreen('console settings', 'console-settings');
+    await checkScreen(page, 'console settings', 'console-settings');
 
     // The logo: an SVG with a script is refused with the reason; a plain one is previewed, saved and shown on
     // the public issuer page with alt text.
@@ -269,7 +260,7 @@ describe('issuer console in Chromium', { skip: browserSkip, timeout: 120_000 }, 
     await page.getByText('Logo saved.').waitFor();
     const logoSrc = await page.getByRole('img', { name: 'The organisation’s logo' }).getAttribute('src');
     assert.match(logoSrc ?? '', new RegExp(`/orgs/${slug}/logo\\?v=[0-9a-f]{16}$`));
-    await checkScreen('console settings with a logo', 'console-settings-logo');
+    await checkScreen(page, 'console settings with a logo', 'console-settings-logo');
     const issuerPage = await h.newPage();
     await issuerPage.goto(`${h.origin}/issuers/${slug}`);
     const publicLogo = issuerPage.getByRole('img', { name: 'Logo of Academy of Data' });
@@ -289,12 +280,12 @@ describe('issuer console in Chromium', { skip: browserSkip, timeout: 120_000 }, 
     await page
       .getByRole('table', { name: 'Data: Credentials issued and revoked over time' })
       .waitFor({ state: 'attached' });
-    await checkScreen('console analytics', 'console-analytics');
+    await checkScreen(page, 'console analytics', 'console-analytics');
 
     await page.getByRole('link', { name: 'Review queue' }).click();
     await page.getByRole('heading', { level: 1, name: 'Review queue' }).waitFor();
     await page.getByText('Nothing to review.').waitFor();
-    await checkScreen('console review queue');
+    await checkScreen(page, 'console review queue');
 
     // In Spanish, with the same screens.
     const spanish = await h.newPage({ cookie: 'lang=es' });
@@ -339,14 +330,10 @@ describe('issuer console in Chromium', { skip: browserSkip, timeout: 120_000 }, 
     assert.equal(await page.getByLabel('Name of criterion 1').inputValue(), 'Dashboard design');
     await page.getByRole('button', { name: 'Save rubric' }).click();
     await page.getByText('Rubric saved.').waitFor();
-    await checkScreen('console rubric builder', 'console-rubric');
+    await checkScreen(page, 'console rubric builder', 'console-rubric');
 
     // Published and submitted outside the console (the catalogue flow and the learner's side are tested elsewhere).
-    await h.ctx.deps.database.db
-      .updateTable('credential_definitions')
-      .set({ status: 'published', published_at: new Date() })
-      .where('id', '=', portfolio.id)
-      .execute();
+    await markDefinitionPublished(h.ctx, portfolio.id, new Date());
     const learner = await signedInUser(h.ctx, { name: 'Pat Portfolio' });
     await submittedWork(learner, portfolio.id, 'My sales dashboard, with notes on each chart.');
 
@@ -358,7 +345,7 @@ describe('issuer console in Chromium', { skip: browserSkip, timeout: 120_000 }, 
     await page.getByRole('button', { name: 'Claim for marking' }).waitFor({ state: 'detached' });
     await page.getByRole('radio', { name: /^Competent \(2 points\)/ }).check();
     await page.getByLabel('Feedback for the learner').fill('Clear and well argued.');
-    await checkScreen('console marking', 'console-marking');
+    await checkScreen(page, 'console marking', 'console-marking');
     await page.getByRole('button', { name: 'Submit mark' }).click();
     await page.getByText(/first mark: 2 of 2 — pass/).waitFor();
     assert.equal(await page.locator('.status-tag').first().textContent(), 'Passed');
@@ -382,7 +369,7 @@ describe('issuer console in Chromium', { skip: browserSkip, timeout: 120_000 }, 
     await page.getByLabel('Role for the invited person').selectOption('assessor');
     await page.getByLabel('Email address to invite').press('Enter');
     await page.getByText(`Invitation sent to ${invited}.`).waitFor();
-    await checkScreen('console members', 'console-members');
+    await checkScreen(page, 'console members', 'console-members');
     await page.getByRole('button', { name: `Revoke invitation to ${invited}` }).click();
     await page.getByRole('cell', { name: 'Revoked', exact: true }).waitFor();
     await page.getByRole('button', { name: 'Remove Mo Member' }).click();
@@ -415,7 +402,7 @@ describe('issuer console in Chromium', { skip: browserSkip, timeout: 120_000 }, 
       headers: { authorization: `Bearer ${secret}` },
     });
     assert.equal(withToken.statusCode, 200, 'the new token works');
-    await checkScreen('console API tokens (new token shown)', 'console-tokens');
+    await checkScreen(page, 'console API tokens (new token shown)', 'console-tokens');
     await page.getByRole('button', { name: 'I have stored it' }).click();
     await page.getByLabel('New token').waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Revoke token LMS sync' }).click();
@@ -440,7 +427,7 @@ describe('issuer console in Chromium', { skip: browserSkip, timeout: 120_000 }, 
     await page.getByRole('button', { name: 'Return the definition to draft' }).click();
     await page.getByRole('alert').first().waitFor();
     await page.getByLabel('Comment for the author').fill('Add the learning outcomes, please.');
-    await checkScreen('console return to draft');
+    await checkScreen(page, 'console return to draft');
     await page.getByRole('button', { name: 'Return the definition to draft' }).click();
     await page.getByRole('button', { name: 'Submit for review' }).waitFor();
     await page.getByText('Add the learning outcomes, please.').waitFor();

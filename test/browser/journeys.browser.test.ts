@@ -8,11 +8,14 @@ import {
   assertNoSeriousAxeViolations,
   type BrowserHarness,
   browserSkip,
+  closeHarnessChecked,
   saveScreenshot,
+  signInToConsole,
+  signInToWallet,
   startBrowserHarness,
 } from '../helpers/browser.ts';
 import { createOrganisation } from '../helpers/credentials.ts';
-import { DEFAULT_PASSWORD, type Session, signedInUser } from '../helpers/factories.ts';
+import { type Session, signedInUser } from '../helpers/factories.ts';
 import { escoFiles, removeFolders, writeFolder } from '../integration/skills-fixtures.ts';
 
 /**
@@ -35,22 +38,6 @@ let definitionId: string;
 let issuerPage: Page;
 let badgePng: Buffer;
 let credentialJson: string;
-
-async function signInToConsole(page: Page, session: Session) {
-  await page.goto(`${h.origin}/console`);
-  await page.getByLabel('Email').fill(session.email);
-  await page.getByLabel('Password').fill(DEFAULT_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Your organisations' }).waitFor();
-}
-
-async function signInToWallet(page: Page, session: Session) {
-  await page.goto(`${h.origin}/wallet`);
-  await page.getByLabel('E-mail address').fill(session.email);
-  await page.getByLabel('Password').fill(DEFAULT_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'My credentials' }).waitFor();
-}
 
 /** Takes the published test, answering the choice question with `choice`; ends on the result screen. */
 async function takeTest(page: Page, choice: string) {
@@ -111,19 +98,12 @@ describe('journeys of issue 5 in Chromium', { skip: browserSkip, timeout: 180_00
     issuerPage = await h.newPage();
   });
 
-  after(async () => {
-    const offsite = h ? [...h.offsiteRequests] : [];
-    const errors = h ? [...h.pageErrors] : [];
-    await h?.close();
-    removeFolders();
-    assert.deepEqual(offsite, [], 'no page reached outside the server');
-    assert.deepEqual(errors, [], 'no script errors');
-  });
+  after(() => closeHarnessChecked(h, 'journey pages', removeFolders));
 
   test('define with a test → pass → wallet → PDF and baked PNG → verify valid → revoke → verify revoked', async () => {
     // The issuer defines the credential and its test in the console, then publishes it.
     const page = issuerPage;
-    await signInToConsole(page, owner);
+    await signInToConsole(h, page, owner);
     await page.getByRole('link', { name: organisationName }).click();
     await page.getByRole('link', { name: 'New definition' }).click();
     await page.getByLabel('Title', { exact: true }).fill(TITLE);
@@ -182,7 +162,7 @@ describe('journeys of issue 5 in Chromium', { skip: browserSkip, timeout: 180_00
 
     // The learner signs in to the wallet, takes the test and passes.
     const wallet = await h.newPage();
-    await signInToWallet(wallet, learner);
+    await signInToWallet(h, wallet, learner);
     await takeTest(wallet, RIGHT);
     await wallet.getByText('You passed').waitFor();
     await assertNoSeriousAxeViolations(wallet, 'test result');
@@ -249,7 +229,7 @@ describe('journeys of issue 5 in Chromium', { skip: browserSkip, timeout: 180_00
     // Another learner fails the test: told so, and no credential appears.
     const other = await signedInUser(h.ctx, { name: 'Otto Other' });
     const wallet = await h.newPage();
-    await signInToWallet(wallet, other);
+    await signInToWallet(h, wallet, other);
     await takeTest(wallet, WRONG);
     await wallet.getByText('You did not pass this time').waitFor();
     await assertNoSeriousAxeViolations(wallet, 'failed test result');

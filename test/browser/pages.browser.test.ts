@@ -8,6 +8,7 @@ import {
   assertVisibleFocus,
   type BrowserHarness,
   browserSkip,
+  closeHarnessChecked,
   focusableElements,
   saveScreenshot,
   startBrowserHarness,
@@ -108,15 +109,7 @@ describe('server-rendered pages in Chromium', { skip: browserSkip, timeout: 120_
     claimToken = decodeURIComponent(token);
   });
 
-  after(async () => {
-    // Checked here so that a page asking for the network fails the file even if its own test passed.
-    const offsite = h ? [...h.offsiteRequests] : [];
-    const errors = h ? [...h.pageErrors] : [];
-    await h?.close();
-    removeFolders();
-    assert.deepEqual(offsite, [], 'pages tried to reach the network');
-    assert.deepEqual(errors, [], 'script errors on pages');
-  });
+  after(() => closeHarnessChecked(h, 'pages', removeFolders));
 
   test('public pages: landing, credential, definition, claim (valid and not), mailed-link forms', async () => {
     const page = await h.newPage();

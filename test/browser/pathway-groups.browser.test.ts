@@ -1,17 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { systemActor } from '../../src/core/actor.ts';
 import {
   assertNoSeriousAxeViolations,
   assertPageBasics,
   type BrowserHarness,
   browserSkip,
+  closeHarnessChecked,
   saveScreenshot,
   startBrowserHarness,
 } from '../helpers/browser.ts';
 import { createOrganisation } from '../helpers/credentials.ts';
 import { insertDefinition, sampleDefinitionContent } from '../helpers/definitions.ts';
 import { type Session, signedInUser } from '../helpers/factories.ts';
+import { awardCredential } from '../helpers/issuance.ts';
+import { allOfPathway, createPublishedPathway } from '../helpers/pathways.ts';
 
 /**
  * Pathway groups in Chromium, on the console's cohort screen: the issuer creates a group, pastes addresses
@@ -42,49 +44,24 @@ describe('pathway groups in Chromium', { skip: browserSkip, timeout: 120_000 }, 
       ),
     );
     assert.ok(first && second && target);
-    const created = await owner.request({
-      method: 'POST',
-      url: `/api/v1/orgs/${slug}/pathways`,
-      payload: {
-        content: {
-          title: 'Team pathway',
-          target: { kind: 'definition', seriesId: target.seriesId },
-          mustBeValidAtCompletion: false,
-          root: {
-            id: 'root',
-            type: 'all',
-            children: [
-              { id: 'one', type: 'component', seriesId: first.seriesId, title: 'One' },
-              { id: 'two', type: 'component', seriesId: second.seriesId, title: 'Two' },
-            ],
-          },
-        },
-      },
-    });
-    assert.equal(created.statusCode, 201, created.body);
-    pathwayId = (created.json() as { pathway: { id: string } }).pathway.id;
-    const published = await owner.request({
-      method: 'POST',
-      url: `/api/v1/orgs/${slug}/pathways/${pathwayId}/publish`,
-    });
-    assert.equal(published.statusCode, 200, published.body);
+    pathwayId = await createPublishedPathway(
+      owner,
+      slug,
+      allOfPathway({
+        title: 'Team pathway',
+        target,
+        mustBeValidAtCompletion: false,
+        components: [
+          { id: 'one', seriesId: first.seriesId, title: 'One' },
+          { id: 'two', seriesId: second.seriesId, title: 'Two' },
+        ],
+      }),
+    );
     await learner.request({ method: 'PUT', url: `/api/v1/me/pathways/${pathwayId}/subscription` });
-    await h.ctx.deps.services.credentials.issueForDefinition({
-      actor: systemActor('test'),
-      definitionId: first.id,
-      recipient: { email: learner.email },
-      via: 'bulk',
-      notifyRecipient: false,
-    });
+    await awardCredential(h.ctx, first.id, learner.email);
   });
 
-  after(async () => {
-    const offsite = h ? [...h.offsiteRequests] : [];
-    const errors = h ? [...h.pageErrors] : [];
-    await h?.close();
-    assert.deepEqual(offsite, [], 'group screens tried to reach the network');
-    assert.deepEqual(errors, [], 'script errors on group screens');
-  });
+  after(() => closeHarnessChecked(h, 'group screens'));
 
   test('create a group, add members by pasting addresses, see who is where, remove, delete', async () => {
     const page = await h.newPage({ cookie: owner.cookie });

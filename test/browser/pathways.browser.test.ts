@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
-import { systemActor } from '../../src/core/actor.ts';
 import {
   assertNoSeriousAxeViolations,
-  assertPageBasics,
   type BrowserHarness,
   browserSkip,
+  checkScreenWithHeading,
+  closeHarnessChecked,
   saveScreenshot,
   startBrowserHarness,
 } from '../helpers/browser.ts';
 import { createOrganisation } from '../helpers/credentials.ts';
 import { insertDefinition, sampleDefinitionContent } from '../helpers/definitions.ts';
 import { type Session, signedInUser } from '../helpers/factories.ts';
+import { awardCredential } from '../helpers/issuance.ts';
 
 /**
  * Pathways in Chromium: an issuer builds a 2-of-3 pathway in the console (live checks show a problem on the
@@ -31,13 +31,6 @@ let owner: Session;
 let learner: Session;
 let slug: string;
 let pathwayId: string;
-
-async function checkScreen(page: Page, heading: string | RegExp, label: string, screenshot?: string) {
-  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-  await assertPageBasics(page, label);
-  await assertNoSeriousAxeViolations(page, label);
-  if (screenshot) await saveScreenshot(page, screenshot);
-}
 
 describe('pathways in Chromium', { skip: browserSkip, timeout: 120_000 }, () => {
   before(async () => {
@@ -60,31 +53,19 @@ describe('pathways in Chromium', { skip: browserSkip, timeout: 120_000 }, () => 
     }
     // The learner earned two components before the pathway existed: completion is theirs to ask for.
     for (const definitionId of definitionIds.slice(0, 2)) {
-      await h.ctx.deps.services.credentials.issueForDefinition({
-        actor: systemActor('test'),
-        definitionId,
-        recipient: { email: learner.email },
-        via: 'bulk',
-        notifyRecipient: false,
-      });
+      await awardCredential(h.ctx, definitionId, learner.email);
     }
   });
 
-  after(async () => {
-    const offsite = h ? [...h.offsiteRequests] : [];
-    const errors = h ? [...h.pageErrors] : [];
-    await h?.close();
-    assert.deepEqual(offsite, [], 'pathway screens tried to reach the network');
-    assert.deepEqual(errors, [], 'script errors on pathway screens');
-  });
+  after(() => closeHarnessChecked(h, 'pathway screens'));
 
   test('the issuer builds a 2-of-3 pathway with live checks, saves and publishes it', async () => {
     const page = await h.newPage({ cookie: owner.cookie });
     await page.goto(`${h.origin}/console/orgs/${slug}/pathways`);
-    await checkScreen(page, 'Pathways', 'console pathway list');
+    await checkScreenWithHeading(page, 'Pathways', 'console pathway list');
     await page.getByText('No pathways yet.').waitFor();
     await page.getByRole('link', { name: 'New pathway' }).click();
-    await checkScreen(page, 'New pathway', 'console new pathway');
+    await checkScreenWithHeading(page, 'New pathway', 'console new pathway');
     // The browser names the blanks at once.
     await page.getByText('Give the pathway a title.').waitFor();
 
@@ -110,7 +91,7 @@ describe('pathways in Chromium', { skip: browserSkip, timeout: 120_000 }, () => 
 
     await page.getByRole('button', { name: 'Save draft' }).click();
     await page.getByText('Version 1 saved.').waitFor();
-    await checkScreen(page, 'Edit pathway', 'console pathway draft');
+    await checkScreenWithHeading(page, 'Edit pathway', 'console pathway draft');
     pathwayId = /\/pathways\/([0-9a-f-]{36})/.exec(page.url())?.[1] ?? '';
     assert.ok(pathwayId, page.url());
     await page.getByText('No problems found.').waitFor();
@@ -127,7 +108,7 @@ describe('pathways in Chromium', { skip: browserSkip, timeout: 120_000 }, () => 
     assert.ok(pathwayId, 'the builder test ran first');
     const page = await h.newPage({ cookie: learner.cookie });
     await page.goto(`${h.origin}/wallet/pathways`);
-    await checkScreen(page, 'Pathways', 'wallet pathways');
+    await checkScreenWithHeading(page, 'Pathways', 'wallet pathways');
     await page.getByRole('button', { name: `Follow ${PATHWAY_TITLE}` }).click();
     await page.getByText(`You now follow ${PATHWAY_TITLE}.`).waitFor();
     await page
@@ -136,7 +117,7 @@ describe('pathways in Chromium', { skip: browserSkip, timeout: 120_000 }, () => 
       .waitFor();
     await page.getByRole('link', { name: PATHWAY_TITLE }).first().click();
 
-    await checkScreen(page, PATHWAY_TITLE, 'wallet pathway progress', 'wallet-pathway-progress');
+    await checkScreenWithHeading(page, PATHWAY_TITLE, 'wallet pathway progress', 'wallet-pathway-progress');
     await page.getByText('All rules are met.').waitFor();
     const tree = page.locator('.pathway-tree');
     assert.match((await tree.textContent()) ?? '', /Met — 2 of these 3 \(2 of 2 met\)/);
@@ -163,14 +144,14 @@ describe('pathways in Chromium', { skip: browserSkip, timeout: 120_000 }, () => 
     assert.ok(pathwayId, 'the builder test ran first');
     const page = await h.newPage({ cookie: owner.cookie });
     await page.goto(`${h.origin}/console/orgs/${slug}/pathways/${pathwayId}/learners`);
-    await checkScreen(page, 'Learners', 'console pathway cohort');
+    await checkScreenWithHeading(page, 'Learners', 'console pathway cohort');
     const row = page.getByRole('row', { name: /Lena Learner/ });
     assert.match((await row.textContent()) ?? '', /2 of 3.*Completed on/);
 
     await page.getByRole('link', { name: 'Back to the pathway' }).click();
-    await checkScreen(page, 'Edit pathway', 'console pathway after publication');
+    await checkScreenWithHeading(page, 'Edit pathway', 'console pathway after publication');
     await page.getByRole('link', { name: 'Recognition requests' }).click();
-    await checkScreen(page, 'Recognition requests', 'console recognition queue');
+    await checkScreenWithHeading(page, 'Recognition requests', 'console recognition queue');
     await page.getByLabel('Note to the learner').fill('Please submit the certificate of the cost review.');
     await page.getByRole('button', { name: 'Reject' }).click();
     await page.getByText('Request rejected.').waitFor();

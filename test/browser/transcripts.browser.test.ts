@@ -1,20 +1,19 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
-import { systemActor } from '../../src/core/actor.ts';
-import type { PathwayContent } from '../../src/modules/pathways/pathway.model.ts';
 import {
   assertNoSeriousAxeViolations,
-  assertPageBasics,
   type BrowserHarness,
   browserSkip,
-  saveScreenshot,
+  checkScreenWithHeading,
+  closeHarnessChecked,
   startBrowserHarness,
 } from '../helpers/browser.ts';
 import { ACHIEVEMENT, createOrganisation, issueAs } from '../helpers/credentials.ts';
 import { insertDefinition, sampleDefinitionContent } from '../helpers/definitions.ts';
 import { type Session, signedInUser } from '../helpers/factories.ts';
+import { awardADayLater } from '../helpers/issuance.ts';
+import { allOfPathway, createPublishedPathway } from '../helpers/pathways.ts';
 
 /**
  * CLR 2.0 transcripts in Chromium: a learner holding credentials from two organisations makes a transcript
@@ -43,13 +42,6 @@ let pathwayId: string;
 const idByName = new Map<string, string>();
 /** Where the transcript downloaded in the first test was saved. */
 let transcriptPath = '';
-
-async function checkScreen(page: Page, heading: string | RegExp, label: string, screenshot?: string) {
-  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-  await assertPageBasics(page, label);
-  await assertNoSeriousAxeViolations(page, label);
-  if (screenshot) await saveScreenshot(page, screenshot);
-}
 
 async function organisationName(id: string): Promise<string> {
   const row = await h.ctx.deps.database.db
@@ -91,48 +83,27 @@ describe('CLR transcripts in Chromium', { skip: browserSkip, timeout: 120_000 },
       });
       definitions.set(title, { id: inserted.id, seriesId: inserted.seriesId });
     }
-    const content: PathwayContent = {
-      title: PATHWAY_TITLE,
-      target: { kind: 'definition', seriesId: definitions.get(TARGET)!.seriesId },
-      mustBeValidAtCompletion: true,
-      root: {
-        id: 'root',
-        type: 'all',
-        children: [
-          { id: 'core', type: 'component', seriesId: definitions.get(CORE)!.seriesId, title: CORE },
+    pathwayId = await createPublishedPathway(
+      a.owner,
+      a.slug,
+      allOfPathway({
+        title: PATHWAY_TITLE,
+        target: definitions.get(TARGET)!,
+        components: [
+          { id: 'core', seriesId: definitions.get(CORE)!.seriesId, title: CORE },
           {
             id: 'advanced',
-            type: 'component',
             seriesId: definitions.get(ADVANCED)!.seriesId,
             title: ADVANCED,
             requires: ['core'],
           },
         ],
-      },
-    };
-    const created = await a.owner.request({
-      method: 'POST',
-      url: `/api/v1/orgs/${a.slug}/pathways`,
-      payload: { content },
-    });
-    assert.equal(created.statusCode, 201, created.body);
-    pathwayId = (created.json() as { pathway: { id: string } }).pathway.id;
-    const published = await a.owner.request({
-      method: 'POST',
-      url: `/api/v1/orgs/${a.slug}/pathways/${pathwayId}/publish`,
-    });
-    assert.equal(published.statusCode, 200, published.body);
+      }),
+    );
 
     // Earned after publication, one day apart: the pathway completes by itself with the second.
     for (const title of [CORE, ADVANCED, OTHER]) {
-      ctx.clock.advance(86_400_000);
-      await ctx.deps.services.credentials.issueForDefinition({
-        actor: systemActor('test'),
-        definitionId: definitions.get(title)!.id,
-        recipient: { email: learner.email },
-        via: 'bulk',
-        notifyRecipient: false,
-      });
+      await awardADayLater(ctx, definitions.get(title)!.id, learner.email);
     }
     await ctx.deps.services.credentials.whenEventsSettled();
     // A vc+jwt credential cannot go into a transcript: the screen says so instead of offering it.
@@ -151,20 +122,14 @@ describe('CLR transcripts in Chromium', { skip: browserSkip, timeout: 120_000 },
     assert.deepEqual([...idByName.keys()].sort(), [ADVANCED, CORE, JWT_ONE, OTHER, TARGET].sort());
   });
 
-  after(async () => {
-    const offsite = h ? [...h.offsiteRequests] : [];
-    const errors = h ? [...h.pageErrors] : [];
-    await h?.close();
-    assert.deepEqual(offsite, [], 'transcript screens tried to reach the network');
-    assert.deepEqual(errors, [], 'script errors on transcript screens');
-  });
+  after(() => closeHarnessChecked(h, 'transcript screens'));
 
   test('make a transcript from one issuer in the wallet and download it', async () => {
     const page = await h.newPage({ cookie: learner.cookie });
     await page.goto(`${h.origin}/wallet`);
-    await checkScreen(page, 'My credentials', 'wallet list with the transcript link');
+    await checkScreenWithHeading(page, 'My credentials', 'wallet list with the transcript link');
     await page.getByRole('link', { name: 'Make a transcript (CLR)' }).click();
-    await checkScreen(page, 'Make a transcript (CLR)', 'transcript screen', 'wallet-transcript');
+    await checkScreenWithHeading(page, 'Make a transcript (CLR)', 'transcript screen', 'wallet-transcript');
 
     const groupA = page.getByRole('group', { name: `Issued by ${nameA}` });
     const groupB = page.getByRole('group', { name: `Issued by ${nameB}` });
@@ -232,9 +197,9 @@ describe('CLR transcripts in Chromium', { skip: browserSkip, timeout: 120_000 },
 
     // A credential's own page offers a transcript starting with it.
     await page.goto(`${h.origin}/wallet/credentials/${idByName.get(OTHER)}`);
-    await checkScreen(page, OTHER, 'credential detail');
+    await checkScreenWithHeading(page, OTHER, 'credential detail');
     await page.getByRole('link', { name: 'Make a transcript (CLR 2.0) with this credential' }).click();
-    await checkScreen(page, 'Make a transcript (CLR)', 'transcript screen from a credential');
+    await checkScreenWithHeading(page, 'Make a transcript (CLR)', 'transcript screen from a credential');
     assert.equal(await page.getByRole('checkbox', { name: new RegExp(OTHER) }).isChecked(), true);
     await page.getByText(`1 credential chosen from ${nameB}.`).waitFor();
   });
@@ -273,13 +238,13 @@ describe('CLR transcripts in Chromium', { skip: browserSkip, timeout: 120_000 },
     // Every step of each, behind a disclosure that works without script.
     await items.first().getByText('Every step').click();
     assert.equal(await items.first().locator('details ol.steps li').count(), 6);
-    await checkScreen(page, 'Verify a credential', 'verify a transcript', 'verify-transcript');
+    await checkScreenWithHeading(page, 'Verify a credential', 'verify a transcript', 'verify-transcript');
   });
 
   test('the completed pathway’s record downloads from its progress screen', async () => {
     const page = await h.newPage({ cookie: learner.cookie });
     await page.goto(`${h.origin}/wallet/pathways/${pathwayId}`);
-    await checkScreen(page, PATHWAY_TITLE, 'pathway progress, completed');
+    await checkScreenWithHeading(page, PATHWAY_TITLE, 'pathway progress, completed');
     await page.getByText(/^Completed on /).waitFor();
     const [download] = await Promise.all([
       page.waitForEvent('download'),

@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
+import { publishedDefinitionWithTest } from '../helpers/assessments.ts';
 import {
   assertNoSeriousAxeViolations,
-  assertPageBasics,
   type BrowserHarness,
   browserSkip,
-  saveScreenshot,
+  checkScreenWithHeading,
+  closeHarnessChecked,
   startBrowserHarness,
 } from '../helpers/browser.ts';
 import { createOrganisation } from '../helpers/credentials.ts';
-import { insertDefinition, sampleDefinitionContent } from '../helpers/definitions.ts';
 import { DEFAULT_PASSWORD, type Session, signedInUser, uniqueEmail } from '../helpers/factories.ts';
 
 /**
@@ -25,82 +24,53 @@ let h: BrowserHarness;
 let learner: Session;
 let definitionId: string;
 
-/** Waits for the screen's heading, then the checks every wallet screen gets. */
-async function checkScreen(page: Page, heading: RegExp, label: string, screenshot?: string) {
-  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-  await assertPageBasics(page, label);
-  await assertNoSeriousAxeViolations(page, label);
-  if (screenshot) await saveScreenshot(page, screenshot);
-}
-
 describe('the wallet in Chromium', { skip: browserSkip, timeout: 120_000 }, () => {
   before(async () => {
     h = await startBrowserHarness();
     const { ctx } = h;
     const { owner, slug, id: organisationId } = await createOrganisation(ctx, { prefix: 'wallet-ui' });
     learner = await signedInUser(ctx, { name: 'Wanda Wallet' });
-    const definition = await insertDefinition(ctx, {
+    definitionId = await publishedDefinitionWithTest(ctx, owner, {
+      slug,
       organisationId,
-      status: 'draft',
-      content: sampleDefinitionContent({ title: 'Prompt engineering basics' }),
+      title: 'Prompt engineering basics',
+      settings: { passMark: 60, timeLimitSeconds: 900, shuffleItems: false, shuffleOptions: false },
+      items: [
+        {
+          type: 'single_choice',
+          prompt: 'Which one is a prompt?',
+          feedback: 'A prompt is the text you give the model.',
+          options: [
+            { id: 'A', text: 'An instruction to the model', correct: true },
+            { id: 'B', text: 'A GPU' },
+          ],
+        },
+        { type: 'true_false', prompt: 'Examples in a prompt can help.', correctAnswer: true },
+        { type: 'numeric', prompt: 'How many shots is one-shot?', value: 1 },
+      ],
     });
-    definitionId = definition.id;
-    const testUrl = `/api/v1/orgs/${slug}/definitions/${definitionId}/test`;
-    const settings = await owner.request({
-      method: 'PUT',
-      url: testUrl,
-      payload: { passMark: 60, timeLimitSeconds: 900, shuffleItems: false, shuffleOptions: false },
-    });
-    assert.equal(settings.statusCode, 201, settings.body);
-    for (const item of [
-      {
-        type: 'single_choice',
-        prompt: 'Which one is a prompt?',
-        feedback: 'A prompt is the text you give the model.',
-        options: [
-          { id: 'A', text: 'An instruction to the model', correct: true },
-          { id: 'B', text: 'A GPU' },
-        ],
-      },
-      { type: 'true_false', prompt: 'Examples in a prompt can help.', correctAnswer: true },
-      { type: 'numeric', prompt: 'How many shots is one-shot?', value: 1 },
-    ]) {
-      const added = await owner.request({ method: 'POST', url: `${testUrl}/items`, payload: item });
-      assert.equal(added.statusCode, 201, added.body);
-    }
-    await ctx.deps.database.db
-      .updateTable('credential_definitions')
-      .set({ status: 'published', published_at: ctx.clock.now() })
-      .where('id', '=', definitionId)
-      .execute();
   });
 
-  after(async () => {
-    const offsite = h ? [...h.offsiteRequests] : [];
-    const errors = h ? [...h.pageErrors] : [];
-    await h?.close();
-    assert.deepEqual(offsite, [], 'wallet screens tried to reach the network');
-    assert.deepEqual(errors, [], 'script errors on wallet screens');
-  });
+  after(() => closeHarnessChecked(h, 'wallet screens'));
 
   test('sign up, sign out, a wrong password, sign in, forgot password', async () => {
     const page = await h.newPage();
     await page.goto(`${h.origin}/wallet`);
-    await checkScreen(page, /^Sign in$/, 'wallet sign-in', 'wallet-sign-in');
+    await checkScreenWithHeading(page, /^Sign in$/, 'wallet sign-in', 'wallet-sign-in');
     await page.getByRole('link', { name: 'Create an account' }).click();
-    await checkScreen(page, /Create an account/, 'wallet sign-up');
+    await checkScreenWithHeading(page, /Create an account/, 'wallet sign-up');
     const email = uniqueEmail('signup-ui');
     await page.getByLabel('Your name').fill('Sam Signup');
     await page.getByLabel('E-mail address').fill(email);
     await page.getByLabel('Choose a password').fill(DEFAULT_PASSWORD);
     await page.getByLabel('Choose a password').press('Enter');
-    await checkScreen(page, /My credentials/, 'wallet, unverified');
+    await checkScreenWithHeading(page, /My credentials/, 'wallet, unverified');
     // A new address is not verified yet: the wallet says so and the list explains why it is empty.
     await page.getByRole('button', { name: 'Mail me a new verification link' }).waitFor();
     await page.getByRole('alert').first().waitFor();
 
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await checkScreen(page, /^Sign in$/, 'signed out');
+    await checkScreenWithHeading(page, /^Sign in$/, 'signed out');
     await page.getByLabel('E-mail address').fill(email);
     await page.getByLabel('Password').fill('not the password at all');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -110,11 +80,11 @@ describe('the wallet in Chromium', { skip: browserSkip, timeout: 120_000 }, () =
     await assertNoSeriousAxeViolations(page, 'sign-in with a problem');
     await page.getByLabel('Password').fill(DEFAULT_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await checkScreen(page, /My credentials/, 'signed in again');
+    await checkScreenWithHeading(page, /My credentials/, 'signed in again');
     await page.getByRole('button', { name: 'Sign out' }).click();
 
     await page.getByRole('link', { name: 'Forgot your password?' }).click();
-    await checkScreen(page, /Reset your password/, 'forgot password');
+    await checkScreenWithHeading(page, /Reset your password/, 'forgot password');
     await page.getByLabel('E-mail address').fill(email);
     await page.getByRole('button', { name: 'Mail me a reset link' }).click();
     await page.getByText(/a reset link is on its way/).waitFor();
@@ -123,9 +93,9 @@ describe('the wallet in Chromium', { skip: browserSkip, timeout: 120_000 }, () =
   test('take the timed test, pass, open the credential, download the PDF and the baked PNG, share', async () => {
     const page = await h.newPage({ cookie: learner.cookie });
     await page.goto(`${h.origin}/wallet/tests/${definitionId}`);
-    await checkScreen(page, /Take the test/, 'start test');
+    await checkScreenWithHeading(page, /Take the test/, 'start test');
     await page.getByRole('button', { name: 'Start the test' }).click();
-    await checkScreen(page, /Prompt engineering basics/, 'open attempt', 'wallet-test');
+    await checkScreenWithHeading(page, /Prompt engineering basics/, 'open attempt', 'wallet-test');
     assert.match((await page.getByRole('timer').textContent()) ?? '', /^1[45]:\d\d$/);
     await page.getByRole('radio', { name: 'An instruction to the model' }).check();
     await page.getByText('Answer saved.').waitFor();
@@ -142,12 +112,17 @@ describe('the wallet in Chromium', { skip: browserSkip, timeout: 120_000 }, () =
     await page.getByText('3 of 3 answered').waitFor();
     assert.equal(await page.getByRole('radio', { name: 'An instruction to the model' }).isChecked(), true);
     await page.getByRole('button', { name: 'Submit the test' }).click();
-    await checkScreen(page, /Result: Prompt engineering basics/, 'result', 'wallet-test-result');
+    await checkScreenWithHeading(page, /Result: Prompt engineering basics/, 'result', 'wallet-test-result');
     await page.getByText('You passed').waitFor();
     await page.getByText('A prompt is the text you give the model.').waitFor();
 
     await page.getByRole('link', { name: 'Open your new credential' }).click();
-    await checkScreen(page, /Retrieval|Prompt engineering basics/, 'credential detail', 'wallet-credential');
+    await checkScreenWithHeading(
+      page,
+      /Retrieval|Prompt engineering basics/,
+      'credential detail',
+      'wallet-credential',
+    );
     const [pdf] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('link', { name: 'Download the PDF certificate' }).click(),
@@ -175,16 +150,16 @@ describe('the wallet in Chromium', { skip: browserSkip, timeout: 120_000 }, () =
     await page.getByText('Your name now shows on the public page.').waitFor();
 
     await page.getByRole('link', { name: 'My credentials' }).click();
-    await checkScreen(page, /My credentials/, 'credential list', 'wallet-list');
+    await checkScreenWithHeading(page, /My credentials/, 'credential list', 'wallet-list');
     assert.equal(await page.getByRole('heading', { level: 2 }).count(), 1);
 
     // The baked PNG imports back and verifies, with its step log.
     await page.getByRole('link', { name: 'Import a credential' }).click();
-    await checkScreen(page, /Import a credential/, 'import');
+    await checkScreenWithHeading(page, /Import a credential/, 'import');
     await page.getByLabel('Credential file (JSON, PNG or SVG)').setInputFiles(pngPath);
     await page.getByRole('button', { name: 'Import the file' }).click();
     await page.locator('[data-verdict]').first().waitFor();
-    await checkScreen(page, /./, 'imported credential', 'wallet-imported');
+    await checkScreenWithHeading(page, /./, 'imported credential', 'wallet-imported');
     assert.equal(await page.locator('.verdict-flag').getAttribute('data-verdict'), 'verified');
     assert.ok((await page.locator('ol.steps li').count()) >= 3, 'the verification steps are listed');
   });
@@ -192,7 +167,7 @@ describe('the wallet in Chromium', { skip: browserSkip, timeout: 120_000 }, () =
   test('profile, skills, path, practical work and tests screens', async () => {
     const page = await h.newPage({ cookie: learner.cookie });
     await page.goto(`${h.origin}/wallet/profile`);
-    await checkScreen(page, /Public profile/, 'profile editor');
+    await checkScreenWithHeading(page, /Public profile/, 'profile editor');
     const handle = `wanda-${process.pid}`;
     await page.getByLabel('Handle (your page’s address)').fill(handle);
     await page.getByLabel('Name shown').fill('Wanda W.');
@@ -210,7 +185,7 @@ describe('the wallet in Chromium', { skip: browserSkip, timeout: 120_000 }, () =
     await assertNoSeriousAxeViolations(page, 'profile with a problem');
 
     await page.getByRole('link', { name: 'My skills' }).click();
-    await checkScreen(page, /My skills/, 'skills', 'wallet-skills');
+    await checkScreenWithHeading(page, /My skills/, 'skills', 'wallet-skills');
     await page.getByLabel('Or paste a job text').fill('We need someone who can write prompts.');
     await page.getByRole('button', { name: 'Analyse the gap' }).click();
     await page.waitForURL(/text=/);
@@ -218,21 +193,21 @@ describe('the wallet in Chromium', { skip: browserSkip, timeout: 120_000 }, () =
     await assertNoSeriousAxeViolations(page, 'skills with a gap');
 
     await page.getByRole('link', { name: 'Learning path' }).click();
-    await checkScreen(page, /My learning path/, 'path');
+    await checkScreenWithHeading(page, /My learning path/, 'path');
     await page.goto(`${h.origin}/wallet/path?text=prompts&maxHours=lots`);
     await page.getByText('maxHours must be a number of at least 0').waitFor();
 
     await page.getByRole('link', { name: 'Practical work' }).click();
-    await checkScreen(page, /Practical work/, 'portfolio');
+    await checkScreenWithHeading(page, /Practical work/, 'portfolio');
     await page.getByLabel('Credential (its id)').fill(definitionId);
     await page.getByRole('button', { name: 'Start the work' }).click();
     // The definition is assessed by a test, not a rubric: the server says so, next to the form.
     await page.getByRole('alert').waitFor();
 
     await page.getByRole('link', { name: 'Tests' }).click();
-    await checkScreen(page, /My tests/, 'tests');
+    await checkScreenWithHeading(page, /My tests/, 'tests');
     await page.getByRole('link', { name: /Prompt engineering basics \(attempt 1\)/ }).waitFor();
     await page.goto(`${h.origin}/wallet/nothing-here`);
-    await checkScreen(page, /Not found/, 'not found');
+    await checkScreenWithHeading(page, /Not found/, 'not found');
   });
 });

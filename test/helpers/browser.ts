@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { ensureWebBuild } from '../../src/web/server/build.ts';
 import { buildTestApp, type TestContext } from './app.ts';
+import { DEFAULT_PASSWORD, type Session } from './factories.ts';
 
 /**
  * Real-browser tests: Debian's `chromium` (never a downloaded browser) driven headless by playwright-core
@@ -111,6 +112,48 @@ export async function startBrowserHarness(env: Record<string, string> = {}): Pro
   };
 }
 
+/**
+ * The `after` of every browser suite: closes the harness (if `before` got as far as starting it), runs
+ * `cleanup`, then fails if any page of the suite tried to reach the network or threw a script error.
+ * Checked here, once the tests have run, so that such a page fails the file even if its own test passed.
+ * `label` names the suite's pages in the failure ("console pages tried to reach the network").
+ */
+export async function closeHarnessChecked(
+  h: BrowserHarness | undefined,
+  label: string,
+  cleanup?: () => void,
+): Promise<void> {
+  const offsite = h ? [...h.offsiteRequests] : [];
+  const errors = h ? [...h.pageErrors] : [];
+  await h?.close();
+  cleanup?.();
+  assert.deepEqual(offsite, [], `${label} tried to reach the network`);
+  assert.deepEqual(errors, [], `script errors on ${label}`);
+}
+
+/** Opens the console's sign-in screen, signs `session` in and waits for the list of organisations. */
+export async function signInToConsole(h: BrowserHarness, page: Page, session: Session): Promise<void> {
+  await page.goto(`${h.origin}/console`);
+  await page.getByLabel('Email').fill(session.email);
+  await page.getByLabel('Password').fill(DEFAULT_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Your organisations' }).waitFor();
+}
+
+/** Fills in and submits the wallet's sign-in form, wherever the wallet shows it (its home, a claim link). */
+export async function submitWalletSignIn(page: Page, session: Session): Promise<void> {
+  await page.getByLabel('E-mail address').fill(session.email);
+  await page.getByLabel('Password').fill(DEFAULT_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Opens the wallet, signs `session` in and waits for their credentials. */
+export async function signInToWallet(h: BrowserHarness, page: Page, session: Session): Promise<void> {
+  await page.goto(`${h.origin}/wallet`);
+  await submitWalletSignIn(page, session);
+  await page.getByRole('heading', { level: 1, name: 'My credentials' }).waitFor();
+}
+
 interface AxeViolation {
   id: string;
   impact: string | null;
@@ -160,6 +203,24 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   const path = join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** The checks every screen gets, on the page as it stands: the basics and axe; a screenshot when named. */
+export async function checkScreen(page: Page, label: string, screenshot?: string): Promise<void> {
+  await assertPageBasics(page, label);
+  await assertNoSeriousAxeViolations(page, label);
+  if (screenshot) await saveScreenshot(page, screenshot);
+}
+
+/** Waits for the screen's h1 (`heading`), then `checkScreen`. */
+export async function checkScreenWithHeading(
+  page: Page,
+  heading: string | RegExp,
+  label: string,
+  screenshot?: string,
+): Promise<void> {
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+  await checkScreen(page, label, screenshot);
 }
 
 /** What the focused element looks like: enough to judge whether keyboard users can see where they are. */

@@ -89,3 +89,19 @@ export async function insertDefinition(
     .execute();
   return { id, seriesId, version, organisationId: options.organisationId, status, content };
 }
+
+/**
+ * Marks the definition `id` published at `publishedAt`, straight in the database: for tests that set a
+ * draft up (its test, its rubric) and do not exercise the catalogue's publishing flow.
+ */
+export async function markDefinitionPublished(
+  ctx: Pick<TestContext, 'deps'>,
+  id: string,
+  publishedAt: Date,
+): Promise<void> {
+  await ctx.deps.database.db
+    .updateTable('credential_definitions')
+    .set({ status: 'published', published_at: publishedAt })
+    .where('id', '=', id)
+    .execute();
+}

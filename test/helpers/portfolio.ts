@@ -13,7 +13,7 @@ import {
 } from '../../src/modules/portfolio/portfolio.service.ts';
 import { type TestContext, testConfig } from './app.ts';
 import { createTestDatabase } from './database.ts';
-import { insertDefinition } from './definitions.ts';
+import { insertDefinition, markDefinitionPublished } from './definitions.ts';
 import type { Session } from './factories.ts';
 
 /** Helpers shared by the portfolio tests. */
@@ -97,11 +97,7 @@ export async function publishedDefinitionWithRubric(
     payload: rubric,
   });
   assert.equal(saved.statusCode, 201, saved.body);
-  await ctx.deps.database.db
-    .updateTable('credential_definitions')
-    .set({ status: 'published', published_at: new Date() })
-    .where('id', '=', definition.id)
-    .execute();
+  await markDefinitionPublished(ctx, definition.id, new Date());
   return definition.id;
 }
 

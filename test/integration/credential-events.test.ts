@@ -4,9 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { systemActor } from '../../src/core/actor.ts';
-import type { PathwayContent } from '../../src/modules/pathways/pathway.model.ts';
-import { buildTestApp, json, type TestContext } from '../helpers/app.ts';
+import { buildTestApp, type TestContext } from '../helpers/app.ts';
 import { createOrganisation } from '../helpers/credentials.ts';
 import {
   type InsertedDefinition,
@@ -14,8 +12,9 @@ import {
   sampleDefinitionContent,
 } from '../helpers/definitions.ts';
 import { type Session, signedInUser } from '../helpers/factories.ts';
+import { awardADayLater } from '../helpers/issuance.ts';
+import { allOfPathway, createPublishedPathway } from '../helpers/pathways.ts';
 
-const system = systemActor('test');
 let ctx: TestContext;
 let owner: Session;
 let slug: string;
@@ -32,15 +31,9 @@ let original: Pick<
 
 const MAX_ATTEMPTS = 10;
 
+/** Awarded a day after whatever came before, its events delivered; returns the credential's id. */
 async function award(definitionId: string, email: string): Promise<string> {
-  ctx.clock.advance(86_400_000);
-  const issued = await ctx.deps.services.credentials.issueForDefinition({
-    actor: system,
-    definitionId,
-    recipient: { email },
-    via: 'bulk',
-    notifyRecipient: false,
-  });
+  const issued = await awardADayLater(ctx, definitionId, email);
   await ctx.deps.services.credentials.whenEventsSettled();
   return issued.record.id;
 }
@@ -83,31 +76,18 @@ before(async () => {
     organisationId: orgId,
     content: sampleDefinitionContent({ title: 'Both' }),
   });
-  const content: PathwayContent = {
-    title: 'One and two',
-    target: { kind: 'definition', seriesId: target.seriesId },
-    mustBeValidAtCompletion: true,
-    root: {
-      id: 'root',
-      type: 'all',
-      children: [
-        { id: 'one', type: 'component', seriesId: first.seriesId },
-        { id: 'two', type: 'component', seriesId: second.seriesId },
+  pathwayId = await createPublishedPathway(
+    owner,
+    slug,
+    allOfPathway({
+      title: 'One and two',
+      target,
+      components: [
+        { id: 'one', seriesId: first.seriesId },
+        { id: 'two', seriesId: second.seriesId },
       ],
-    },
-  };
-  const created = await owner.request({
-    method: 'POST',
-    url: `/api/v1/orgs/${slug}/pathways`,
-    payload: { content },
-  });
-  assert.equal(created.statusCode, 201, created.body);
-  pathwayId = json<{ pathway: { id: string } }>(created).pathway.id;
-  const published = await owner.request({
-    method: 'POST',
-    url: `/api/v1/orgs/${slug}/pathways/${pathwayId}/publish`,
-  });
-  assert.equal(published.statusCode, 200, published.body);
+    }),
+  );
   const pathways = ctx.deps.services.pathways;
   original = {
     onCredentialsIssued: pathways.onCredentialsIssued,

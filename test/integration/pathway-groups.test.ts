@@ -2,8 +2,6 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { systemActor } from '../../src/core/actor.ts';
-import type { PathwayContent } from '../../src/modules/pathways/pathway.model.ts';
 import { buildTestApp, json, type TestContext } from '../helpers/app.ts';
 import { apiToken, createOrganisation, memberWithRole, problem } from '../helpers/credentials.ts';
 import {
@@ -19,8 +17,9 @@ import {
   signedInUser,
   uniqueEmail,
 } from '../helpers/factories.ts';
+import { awardADayLater, revokeHeldCredential } from '../helpers/issuance.ts';
+import { allOfPathway, createPathway, createPublishedPathway } from '../helpers/pathways.ts';
 
-const system = systemActor('test');
 let ctx: TestContext;
 let owner: Session;
 let slug: string;
@@ -72,43 +71,17 @@ async function definition(title: string) {
   });
 }
 
-/** Issued a day after whatever came before. */
-async function award(definitionId: string, email: string) {
-  ctx.clock.advance(86_400_000);
-  return ctx.deps.services.credentials.issueForDefinition({
-    actor: system,
-    definitionId,
-    recipient: { email },
-    via: 'bulk',
-    notifyRecipient: false,
-  });
-}
-
-function content(title: string): PathwayContent {
-  return {
+/** Core, then the elective (core must come first); the target is issued. */
+function newPathway(title: string, publish: boolean): Promise<string> {
+  const content = allOfPathway({
     title,
-    target: { kind: 'definition', seriesId: target.seriesId },
-    mustBeValidAtCompletion: true,
-    root: {
-      id: 'root',
-      type: 'all',
-      children: [
-        { id: 'core', type: 'component', seriesId: core.seriesId, title: 'Core' },
-        { id: 'elective', type: 'component', seriesId: elective.seriesId, requires: ['core'] },
-      ],
-    },
-  };
-}
-
-async function createPathway(title: string, publish: boolean): Promise<string> {
-  const created = await send(owner, 'POST', `/api/v1/orgs/${slug}/pathways`, { content: content(title) });
-  assert.equal(created.statusCode, 201, created.body);
-  const id = json<{ pathway: Body }>(created).pathway.id as string;
-  if (publish) {
-    const published = await send(owner, 'POST', `/api/v1/orgs/${slug}/pathways/${id}/publish`);
-    assert.equal(published.statusCode, 200, published.body);
-  }
-  return id;
+    target,
+    components: [
+      { id: 'core', seriesId: core.seriesId, title: 'Core' },
+      { id: 'elective', seriesId: elective.seriesId, requires: ['core'] },
+    ],
+  });
+  return publish ? createPublishedPathway(owner, slug, content) : createPathway(owner, slug, content);
 }
 
 async function createGroup(name: string, session = owner): Promise<Body> {
@@ -161,8 +134,8 @@ before(async () => {
   core = await definition('Core data skills');
   elective = await definition('Elective');
   target = await definition('Data engineer (pathway)');
-  pathwayId = await createPathway('Data engineering pathway', true);
-  draftId = await createPathway('Draft only', false);
+  pathwayId = await newPathway('Data engineering pathway', true);
+  draftId = await newPathway('Draft only', false);
 });
 after(async () => {
   await ctx.close();
@@ -508,7 +481,7 @@ describe('who is where', () => {
     assert.equal(memberByEmail(progress, bystander.email).state, 'invited', 'verified but not following');
     assert.equal(memberByEmail(progress, bystander.email).progress, null);
 
-    await award(core.id, lateEmail);
+    await awardADayLater(ctx, core.id, lateEmail);
     progress = await progressOf(group.id);
     member = memberByEmail(progress, lateEmail);
     assert.equal(member.progress.componentsCounted, 1);
@@ -518,7 +491,7 @@ describe('who is where', () => {
     assert.deepEqual([progress.totals.following, progress.totals.invited], [1, 1]);
 
     // The last component completes the pathway on its own.
-    await award(elective.id, lateEmail);
+    await awardADayLater(ctx, elective.id, lateEmail);
     progress = await progressOf(group.id);
     member = memberByEmail(progress, lateEmail);
     assert.equal(member.state, 'completed');
@@ -528,15 +501,7 @@ describe('who is where', () => {
     assert.equal((progress.totals.nodes as Body[]).find((node) => node.id === 'root')?.satisfied, 1);
 
     // A revoked component flags the completion.
-    const held = await ctx.deps.services.credentials.listHeldCredentialsOf({ userId: late.userId });
-    const coreCredential = held.find((item) => item.record.definition_id === core.id);
-    assert.ok(coreCredential);
-    await ctx.deps.services.credentials.revokeCredential({
-      actor: system,
-      slug,
-      id: coreCredential.record.id,
-      reason: 'issued in error',
-    });
+    await revokeHeldCredential(ctx, { slug, userId: late.userId, definitionId: core.id });
     progress = await progressOf(group.id);
     member = memberByEmail(progress, lateEmail);
     assert.equal(member.state, 'flagged');
@@ -669,7 +634,7 @@ describe('access', () => {
       assert.equal(response.statusCode, 404, `unknown group: ${method} ${url} → ${response.body}`);
     }
     // Another pathway's group, under this pathway's URL.
-    const secondPathway = await createPathway('Second pathway', true);
+    const secondPathway = await newPathway('Second pathway', true);
     const foreignGroup = await send(owner, 'POST', groupsUrl(secondPathway), { name: 'Elsewhere' });
     assert.equal(foreignGroup.statusCode, 201, foreignGroup.body);
     const foreignId = json<{ group: Body }>(foreignGroup).group.id as string;

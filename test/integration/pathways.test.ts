@@ -14,7 +14,13 @@ import {
   sampleDefinitionContent,
 } from '../helpers/definitions.ts';
 import { type Session, signedInUser } from '../helpers/factories.ts';
-import { insertExternalDefinition } from '../helpers/issuance.ts';
+import {
+  awardADayLater,
+  awardCredential,
+  insertExternalDefinition,
+  revokeHeldCredential,
+} from '../helpers/issuance.ts';
+import { allOfPathway, createPublishedPathway } from '../helpers/pathways.ts';
 import { ESCO, escoFiles, removeFolders, writeFolder } from './skills-fixtures.ts';
 
 const system = systemActor('test');
@@ -69,18 +75,6 @@ async function definition(
   });
 }
 
-/** Issued a day after whatever came before: the order of earning matters to `requires`. */
-async function award(definitionId: string, email: string) {
-  ctx.clock.advance(86_400_000);
-  return ctx.deps.services.credentials.issueForDefinition({
-    actor: system,
-    definitionId,
-    recipient: { email },
-    via: 'bulk',
-    notifyRecipient: false,
-  });
-}
-
 /** core, then one of two electives (core must come first), 4 credits overall; the target is issued. */
 function content(overrides: Partial<PathwayContent> = {}): PathwayContent {
   return {
@@ -108,22 +102,6 @@ function content(overrides: Partial<PathwayContent> = {}): PathwayContent {
   };
 }
 
-async function createPublished(session: Session, body: PathwayContent): Promise<string> {
-  const created = await session.request({
-    method: 'POST',
-    url: `/api/v1/orgs/${slug}/pathways`,
-    payload: { content: body },
-  });
-  assert.equal(created.statusCode, 201, created.body);
-  const id = json<{ pathway: Body }>(created).pathway.id as string;
-  const published = await session.request({
-    method: 'POST',
-    url: `/api/v1/orgs/${slug}/pathways/${id}/publish`,
-  });
-  assert.equal(published.statusCode, 200, published.body);
-  return id;
-}
-
 before(async () => {
   ctx = await buildTestApp({ env: { AUTH_RATE_LIMIT_MAX: '100000' } });
   await ctx.deps.services.skills.importEsco({ actor: system, folder: writeFolder(escoFiles()) });
@@ -135,7 +113,7 @@ before(async () => {
   electiveB = await definition('Elective B', { skill: ESCO.teamwork, cost: 50, hours: 40 });
   retired = await insertDefinition(ctx, { organisationId: orgId, status: 'retired' });
   target = await definition('Data engineer (pathway)');
-  pathwayId = await createPublished(owner, content());
+  pathwayId = await createPublishedPathway(owner, slug, content());
 });
 after(async () => {
   await ctx.close();
@@ -267,7 +245,7 @@ describe('authoring', () => {
 
 describe('progress and completion', () => {
   test('progress counts held credentials in order and plans the cheapest and shortest ways to finish', async () => {
-    await award(core.id, learner.email);
+    await awardADayLater(ctx, core.id, learner.email);
     const response = await learner.request({
       method: 'GET',
       url: `/api/v1/me/pathways/${pathwayId}/progress`,
@@ -322,7 +300,7 @@ describe('progress and completion', () => {
   });
 
   test('issuing the last component completes the pathway on its own, once; asking again returns it', async () => {
-    await award(electiveB.id, learner.email);
+    await awardADayLater(ctx, electiveB.id, learner.email);
     const completion = await ctx.deps.database.db
       .selectFrom('pathway_completions')
       .select('id')
@@ -365,10 +343,10 @@ describe('progress and completion', () => {
     skip: testDatabaseKind !== 'postgres' && 'PGlite has one connection: nothing runs concurrently',
   }, async () => {
     const racer = await signedInUser(ctx);
-    await award(core.id, racer.email);
-    await award(electiveB.id, racer.email);
+    await awardADayLater(ctx, core.id, racer.email);
+    await awardADayLater(ctx, electiveB.id, racer.email);
     // Published after the awards, so nothing completed it on its own.
-    const raceId = await createPublished(owner, content({ title: 'Race' }));
+    const raceId = await createPublishedPathway(owner, slug, content({ title: 'Race' }));
     const published = await ctx.app.inject({ method: 'GET', url: `/api/v1/pathways/${raceId}` });
     const versionId = (
       await ctx.deps.database.db
@@ -427,15 +405,7 @@ describe('progress and completion', () => {
   });
 
   test('revoking a component credential flags the completion at once (audited); recheck finds nothing more', async () => {
-    const held = await ctx.deps.services.credentials.listHeldCredentialsOf({ userId: learner.userId });
-    const coreCredential = held.find((item) => item.record.definition_id === core.id);
-    assert.ok(coreCredential);
-    await ctx.deps.services.credentials.revokeCredential({
-      actor: system,
-      slug,
-      id: coreCredential.record.id,
-      reason: 'issued in error',
-    });
+    await revokeHeldCredential(ctx, { slug, userId: learner.userId, definitionId: core.id });
     isProblem(
       await otherOrg.owner.request({
         method: 'POST',
@@ -508,7 +478,7 @@ describe('progress and completion', () => {
     const id = json<{ pathway: Body }>(created).pathway.id as string;
     await owner.request({ method: 'POST', url: `/api/v1/orgs/${slug}/pathways/${id}/publish` });
     const fifth = await signedInUser(ctx);
-    const component = await award(core.id, fifth.email);
+    const component = await awardADayLater(ctx, core.id, fifth.email);
     const done = await fifth.request({ method: 'POST', url: `/api/v1/me/pathways/${id}/completion` });
     assert.equal(done.statusCode, 200, 'completed when the component was issued');
     const credentialId = json<{ completion: Body }>(done).completion.credentialId as string;
@@ -537,7 +507,7 @@ describe('progress and completion', () => {
 
   test('recognition of prior learning counts for a component; withdrawing it flags the completion', async () => {
     const second = await signedInUser(ctx);
-    await award(core.id, second.email);
+    await awardADayLater(ctx, core.id, second.email);
     const grant = await owner.request({
       method: 'POST',
       url: `/api/v1/orgs/${slug}/pathways/${pathwayId}/recognitions`,
@@ -619,18 +589,10 @@ describe('progress and completion', () => {
 describe('automatic completion and flagging', () => {
   /** An all-of pathway over the components' series, no ordering; the target is `target`. */
   function allOf(title: string, components: InsertedDefinition[], targetSeries = target.seriesId) {
-    return content({
+    return allOfPathway({
       title,
-      target: { kind: 'definition', seriesId: targetSeries },
-      root: {
-        id: 'root',
-        type: 'all',
-        children: components.map((component, index) => ({
-          id: `c${index}`,
-          type: 'component' as const,
-          seriesId: component.seriesId,
-        })),
-      },
+      target: { seriesId: targetSeries },
+      components: components.map((component, index) => ({ id: `c${index}`, seriesId: component.seriesId })),
     });
   }
 
@@ -652,20 +614,10 @@ describe('automatic completion and flagging', () => {
   }
 
   test('two components issued at the same moment give one completion and one pathway credential', async () => {
-    const id = await createPublished(owner, allOf('Both at once', [core, electiveA]));
+    const id = await createPublishedPathway(owner, slug, allOf('Both at once', [core, electiveA]));
     const holder = await signedInUser(ctx);
     // On PostgreSQL the two issuances and their listeners run side by side; the completion key decides.
-    await Promise.all(
-      [core, electiveA].map((component) =>
-        ctx.deps.services.credentials.issueForDefinition({
-          actor: system,
-          definitionId: component.id,
-          recipient: { email: holder.email },
-          via: 'bulk',
-          notifyRecipient: false,
-        }),
-      ),
-    );
+    await Promise.all([core, electiveA].map((component) => awardCredential(ctx, component.id, holder.email)));
     await ctx.deps.services.credentials.whenEventsSettled();
     const completion = await completionOf(id, holder.userId);
     assert.equal(completion?.status, 'complete');
@@ -674,9 +626,9 @@ describe('automatic completion and flagging', () => {
   });
 
   test('issued in a caller’s transaction: announced once it commits, never after a rollback; stacked pathways follow', async () => {
-    const id = await createPublished(owner, allOf('Elective B only', [electiveB]));
+    const id = await createPublishedPathway(owner, slug, allOf('Elective B only', [electiveB]));
     // Its component is the first pathway's target: completing the first completes this one in turn.
-    const stacked = await createPublished(owner, allOf('Stacked', [target], electiveA.seriesId));
+    const stacked = await createPublishedPathway(owner, slug, allOf('Stacked', [target], electiveA.seriesId));
     const holder = await signedInUser(ctx);
     const issueInside = (after: () => void) =>
       ctx.deps.database.db.transaction().execute(async (trx) => {
@@ -714,7 +666,7 @@ describe('automatic completion and flagging', () => {
 
   test('a credential to an address nobody holds yet completes the pathway when it is claimed', async () => {
     const external = await insertExternalDefinition(ctx, orgId, { title: 'Forklift licence' });
-    const id = await createPublished(owner, allOf('Forklift', [external]));
+    const id = await createPublishedPathway(owner, slug, allOf('Forklift', [external]));
     const address = `unclaimed.${randomUUID()}@example.org`;
     const result = await owner.request({
       method: 'POST',
@@ -738,7 +690,7 @@ describe('automatic completion and flagging', () => {
   });
 
   test('a failing pathway listener does not fail the issuance; the learner can still ask', async () => {
-    const id = await createPublished(owner, allOf('Core and B', [core, electiveB]));
+    const id = await createPublishedPathway(owner, slug, allOf('Core and B', [core, electiveB]));
     const holder = await signedInUser(ctx);
     const pathways = ctx.deps.services.pathways;
     const listener = pathways.onCredentialsIssued;
@@ -746,8 +698,8 @@ describe('automatic completion and flagging', () => {
       throw new Error('pathways are down');
     };
     try {
-      await award(core.id, holder.email);
-      const issued = await award(electiveB.id, holder.email);
+      await awardADayLater(ctx, core.id, holder.email);
+      const issued = await awardADayLater(ctx, electiveB.id, holder.email);
       assert.equal(issued.record.status, 'active');
     } finally {
       pathways.onCredentialsIssued = listener;
@@ -761,7 +713,7 @@ describe('automatic completion and flagging', () => {
 describe('recognition submitted by learners', () => {
   test('a verified credential of the component is accepted at once; a forged one is refused', async () => {
     const third = await signedInUser(ctx);
-    const issued = await award(electiveA.id, third.email);
+    const issued = await awardADayLater(ctx, electiveA.id, third.email);
     const document = issued.verifiableCredential as Body;
     const accepted = await third.request({
       method: 'POST',
@@ -913,9 +865,9 @@ describe('credit frameworks', () => {
     // ECTS named: the CATS component converts, and progress counts it as 10 ECTS.
     const body = content({ title: 'ECTS with a UK module', creditFramework: 'ECTS', root: rules([cats]) });
     assert.deepEqual(await validate(body), { valid: true, problems: [] });
-    const id = await createPublished(owner, body);
+    const id = await createPublishedPathway(owner, slug, body);
     const holder = await signedInUser(ctx);
-    await award(cats.id, holder.email);
+    await awardADayLater(ctx, cats.id, holder.email);
     const progressOf = async () => {
       const response = await holder.request({ method: 'GET', url: `/api/v1/me/pathways/${id}/progress` });
       assert.equal(response.statusCode, 200, response.body);
@@ -927,7 +879,7 @@ describe('credit frameworks', () => {
     const root = (halfway.nodes as Body[]).find((node) => node.id === 'root');
     assert.deepEqual(root?.remaining, { children: 1, creditPoints: 2 });
     assert.deepEqual(halfway.cheapest.components, ['c0']);
-    await award(core.id, holder.email);
+    await awardADayLater(ctx, core.id, holder.email);
     const done = await progressOf();
     assert.equal(done.satisfied, true);
     assert.equal(done.creditPoints, 12, '2 ECTS + 20 CATS as 10 ECTS, not 22');

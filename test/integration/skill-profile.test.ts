@@ -10,6 +10,7 @@ import { buildTestApp, json, type TestContext } from '../helpers/app.ts';
 import { ACHIEVEMENT, createOrganisation, issueAs, memberWithRole, problem } from '../helpers/credentials.ts';
 import { insertDefinition, sampleDefinitionContent } from '../helpers/definitions.ts';
 import { type Session, signedInUser } from '../helpers/factories.ts';
+import { awardCredential } from '../helpers/issuance.ts';
 import { ESCO, escoFiles, removeFolders, writeFolder } from './skills-fixtures.ts';
 
 const system = systemActor('test');
@@ -30,17 +31,6 @@ function isProblem(response: LightMyRequestResponse, status: number, code: strin
   assert.equal(response.statusCode, status, response.body);
   assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
   assert.equal(problem(response).code, code);
-}
-
-async function award(definitionId: string, email: string, validFrom?: Date) {
-  return ctx.deps.services.credentials.issueForDefinition({
-    actor: system,
-    definitionId,
-    recipient: { email },
-    via: 'bulk',
-    notifyRecipient: false,
-    ...(validFrom ? { validFrom } : {}),
-  });
 }
 
 async function definition(title: string, skillUri: string, validityMonths: number | null) {
@@ -67,12 +57,12 @@ before(async () => {
 
   const python = await definition('Python basics', ESCO.python, null);
   pythonSeries = python.seriesId;
-  await award(python.id, learner.email);
+  await awardCredential(ctx, python.id, learner.email);
   const ml = await definition('Machine learning 2023', ESCO.machineLearning, 12);
   mlSeries = ml.seriesId;
-  await award(ml.id, learner.email, new Date('2024-01-01T00:00:00Z'));
+  await awardCredential(ctx, ml.id, learner.email, { validFrom: new Date('2024-01-01T00:00:00Z') });
   const team = await definition('Teamwork', ESCO.teamwork, null);
-  const revoked = await award(team.id, learner.email);
+  const revoked = await awardCredential(ctx, team.id, learner.email);
   await ctx.deps.services.credentials.revokeCredential({
     actor: system,
     slug,

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { systemActor } from '../../src/core/actor.ts';
-import type { PathwayContent } from '../../src/modules/pathways/pathway.model.ts';
-import { buildTestApp, json, type TestContext } from '../helpers/app.ts';
+import { buildTestApp, type TestContext } from '../helpers/app.ts';
 import { apiToken, createOrganisation, problem, withToken } from '../helpers/credentials.ts';
 import {
   type InsertedDefinition,
@@ -11,10 +9,11 @@ import {
   sampleDefinitionContent,
 } from '../helpers/definitions.ts';
 import { type Session, signedInUser } from '../helpers/factories.ts';
+import { awardADayLater } from '../helpers/issuance.ts';
+import { allOfPathway, createPublishedPathway } from '../helpers/pathways.ts';
 
 type Json = Record<string, unknown>;
 
-const system = systemActor('test');
 let ctx: TestContext;
 let ownerA: Session;
 let slugA: string;
@@ -38,33 +37,9 @@ async function definition(organisationId: string, title: string) {
   return insertDefinition(ctx, { organisationId, content: sampleDefinitionContent({ title }) });
 }
 
-/** Issued a day after whatever came before: `requires` is about the order of earning. */
+/** Issued a day after whatever came before (`requires` is about the order of earning); its id. */
 async function award(definitionId: string, email: string): Promise<string> {
-  ctx.clock.advance(86_400_000);
-  const issued = await ctx.deps.services.credentials.issueForDefinition({
-    actor: system,
-    definitionId,
-    recipient: { email },
-    via: 'bulk',
-    notifyRecipient: false,
-  });
-  return issued.record.id;
-}
-
-function content(): PathwayContent {
-  return {
-    title: 'Applied AI pathway',
-    target: { kind: 'definition', seriesId: target.seriesId },
-    mustBeValidAtCompletion: true,
-    root: {
-      id: 'root',
-      type: 'all',
-      children: [
-        { id: 'core', type: 'component', seriesId: core.seriesId, title: 'Core' },
-        { id: 'advanced', type: 'component', seriesId: advanced.seriesId, requires: ['core'] },
-      ],
-    },
-  };
+  return (await awardADayLater(ctx, definitionId, email)).record.id;
 }
 
 function transcript(session: Session, credentialIds: string[], name?: string) {
@@ -95,18 +70,18 @@ before(async () => {
   advanced = await definition(orgA, 'Retrieval-augmented generation');
   target = await definition(orgA, 'Applied AI practitioner');
   fromB = await definition(orgB, 'Data protection basics');
-  const created = await ownerA.request({
-    method: 'POST',
-    url: `/api/v1/orgs/${slugA}/pathways`,
-    payload: { content: content() },
-  });
-  assert.equal(created.statusCode, 201, created.body);
-  pathwayId = json<{ pathway: { id: string } }>(created).pathway.id;
-  const published = await ownerA.request({
-    method: 'POST',
-    url: `/api/v1/orgs/${slugA}/pathways/${pathwayId}/publish`,
-  });
-  assert.equal(published.statusCode, 200, published.body);
+  pathwayId = await createPublishedPathway(
+    ownerA,
+    slugA,
+    allOfPathway({
+      title: 'Applied AI pathway',
+      target,
+      components: [
+        { id: 'core', seriesId: core.seriesId, title: 'Core' },
+        { id: 'advanced', seriesId: advanced.seriesId, requires: ['core'] },
+      ],
+    }),
+  );
 });
 after(async () => {
   await ctx.close();

@@ -215,6 +215,41 @@ export function createPathwayGroupsService(deps: PathwayGroupsServiceDeps) {
     });
   }
 
+  /**
+   * A change to one group of the organisation's published pathway (`definitions:manage`): `work` runs in a
+   * transaction holding the group's lock, so changes to the same group (members added or removed, the
+   * group deleted) queue rather than interleave. An unknown group is 404.
+   */
+  async function changeGroup<T>(
+    options: { actor: Actor; slug: string; id: string; groupId: string },
+    work: (trx: Db, scope: Awaited<ReturnType<typeof ownPathway>> & { group: PathwayGroupRow }) => Promise<T>,
+  ): Promise<T> {
+    const { access, pathway } = await ownPathway(options, 'definitions:manage');
+    return deps.db.transaction().execute(async (trx) => {
+      const group = await lockGroupOr404(trx, pathway.pathway_id, options.groupId);
+      return work(trx, { access, pathway, group });
+    });
+  }
+
+  /**
+   * A page of the group's members (`credentials:read`), in address order after the cursor's address: at
+   * most `options.limit`, and never more than `max`. `nextCursor` continues where the page stops.
+   */
+  async function memberPage(
+    options: { actor: Actor; slug: string; id: string; groupId: string; limit?: number; cursor?: string },
+    max: number,
+  ) {
+    const afterEmail = decodeCursor(options.cursor);
+    const { pathway } = await ownPathway(options, 'credentials:read');
+    const group = await groupOr404(deps.db, pathway.pathway_id, options.groupId);
+    const limit = Math.min(Math.max(options.limit ?? max, 1), max);
+    const rows = await repo.listMembers(deps.db, group.id, { limit: limit + 1, afterEmail });
+    const members = rows.slice(0, limit);
+    const last = members.at(-1);
+    const nextCursor = rows.length > limit && last ? encodeCursor(last.email) : null;
+    return { pathway, group, limit, members, nextCursor };
+  }
+
   /** Runs a write; a unique violation on the name index (a concurrent create or rename) is a 409. */
   async function writeGroup<T>(name: string, work: (trx: Db) => Promise<T>): Promise<T> {
     try {
@@ -337,9 +372,7 @@ export function createPathwayGroupsService(deps: PathwayGroupsServiceDeps) {
     id: string;
     groupId: string;
   }): Promise<void> {
-    const { access, pathway } = await ownPathway(options, 'definitions:manage');
-    await deps.db.transaction().execute(async (trx) => {
-      const group = await lockGroupOr404(trx, pathway.pathway_id, options.groupId);
+    await changeGroup(options, async (trx, { access, pathway, group }) => {
       const members = await repo.countMembers(trx, group.id);
       await repo.deleteGroup(trx, group.id);
       await audit.record(trx, {
@@ -384,9 +417,7 @@ export function createPathwayGroupsService(deps: PathwayGroupsServiceDeps) {
         bad,
       );
     }
-    const { access, pathway } = await ownPathway(options, 'definitions:manage');
-    return deps.db.transaction().execute(async (trx) => {
-      const group = await lockGroupOr404(trx, pathway.pathway_id, options.groupId);
+    return changeGroup(options, async (trx, { access, pathway, group }) => {
       const existing = await repo.existingEmails(trx, group.id, [...new Set(normalised)]);
       const duplicates: AddMembersOutcome['duplicates'] = [];
       const fresh: string[] = [];
@@ -461,9 +492,7 @@ export function createPathwayGroupsService(deps: PathwayGroupsServiceDeps) {
     groupId: string;
     memberId: string;
   }): Promise<void> {
-    const { access, pathway } = await ownPathway(options, 'definitions:manage');
-    await deps.db.transaction().execute(async (trx) => {
-      const group = await lockGroupOr404(trx, pathway.pathway_id, options.groupId);
+    await changeGroup(options, async (trx, { access, pathway, group }) => {
       const member = isUuid(options.memberId)
         ? await repo.findMember(trx, group.id, options.memberId)
         : undefined;
@@ -489,14 +518,8 @@ export function createPathwayGroupsService(deps: PathwayGroupsServiceDeps) {
     limit?: number;
     cursor?: string;
   }): Promise<{ group: PathwayGroupWithCount; members: PathwayGroupMemberRow[]; nextCursor: string | null }> {
-    const afterEmail = decodeCursor(options.cursor);
-    const { pathway } = await ownPathway(options, 'credentials:read');
-    const group = await groupOr404(deps.db, pathway.pathway_id, options.groupId);
-    const limit = Math.min(Math.max(options.limit ?? MAX_MEMBER_PAGE, 1), MAX_MEMBER_PAGE);
-    const rows = await repo.listMembers(deps.db, group.id, { limit: limit + 1, afterEmail });
-    const members = rows.slice(0, limit);
-    const last = members.at(-1);
-    return { group, members, nextCursor: rows.length > limit && last ? encodeCursor(last.email) : null };
+    const { group, members, nextCursor } = await memberPage(options, MAX_MEMBER_PAGE);
+    return { group, members, nextCursor };
   }
 
   // Who is where ---------------------------------------------------------------------------------------------
@@ -523,12 +546,7 @@ export function createPathwayGroupsService(deps: PathwayGroupsServiceDeps) {
     limit?: number;
     cursor?: string;
   }): Promise<GroupProgress> {
-    const afterEmail = decodeCursor(options.cursor);
-    const { pathway } = await ownPathway(options, 'credentials:read');
-    const group = await groupOr404(deps.db, pathway.pathway_id, options.groupId);
-    const limit = Math.min(Math.max(options.limit ?? MAX_PROGRESS_PAGE, 1), MAX_PROGRESS_PAGE);
-    const rows = await repo.listMembers(deps.db, group.id, { limit: limit + 1, afterEmail });
-    const page = rows.slice(0, limit);
+    const { pathway, group, limit, members: page, nextCursor } = await memberPage(options, MAX_PROGRESS_PAGE);
     const owners = new Map<string, string>();
     for (const member of page) {
       const owner = await consentingOwnerOf(member.email);
@@ -562,7 +580,6 @@ export function createPathwayGroupsService(deps: PathwayGroupsServiceDeps) {
       }
     }
     const count = (state: MemberState) => members.filter((member) => member.state === state).length;
-    const last = page.at(-1);
     return {
       group,
       pathway,
@@ -577,7 +594,7 @@ export function createPathwayGroupsService(deps: PathwayGroupsServiceDeps) {
         nodes,
       },
       limit,
-      nextCursor: rows.length > limit && last ? encodeCursor(last.email) : null,
+      nextCursor,
     };
   }
 

@@ -2,14 +2,19 @@ import { type FormEvent, useState } from 'react';
 import { type MessageKey, useI18n } from '../i18n/index.tsx';
 import { api } from '../lib/api.ts';
 import {
+  ActionOutcome,
+  ColumnHeads,
   Field,
   fieldMessage,
+  InputField,
   LoadFailed,
   Loading,
   orgApi,
   ProblemAlert,
+  RemovalButton,
   useAction,
   useLoad,
+  useRemovalAfterAsking,
 } from './shared.tsx';
 import type { Invitation, Member, OrganisationWithRole, Role } from './types.ts';
 
@@ -48,9 +53,8 @@ export function MembersScreen(props: { slug: string }) {
 
 function MemberTable(props: { slug: string; members: Member[]; manager: boolean; reload(): void }) {
   const { t, date } = useI18n();
-  const [status, setStatus] = useState('');
-  const { busy, error, run } = useAction();
-  const [removing, setRemoving] = useState<string | null>(null);
+  const removal = useRemovalAfterAsking(props.reload);
+  const { busy, error, run, status, setStatus } = removal;
   const [roles, setRoles] = useState<Record<string, Role>>({});
 
   const saveRole = async (member: Member) => {
@@ -62,27 +66,20 @@ function MemberTable(props: { slug: string; members: Member[]; manager: boolean;
     );
     props.reload();
   };
-  const remove = async (member: Member) => {
-    const answer = await run(() => api('DELETE', orgApi(props.slug, `/members/${member.userId}`)));
-    setRemoving(null);
-    if (answer === undefined) return;
-    setStatus(t('console.members.removed', { name: member.name }));
-    props.reload();
-  };
 
   return (
     <section aria-labelledby="members-list">
       <h2 id="members-list">{t('console.members.list')}</h2>
       <table>
-        <thead>
-          <tr>
-            <th scope="col">{t('console.members.col.name')}</th>
-            <th scope="col">{t('console.members.col.email')}</th>
-            <th scope="col">{t('console.members.col.role')}</th>
-            <th scope="col">{t('console.members.col.joined')}</th>
-            {props.manager ? <th scope="col">{t('console.members.col.actions')}</th> : null}
-          </tr>
-        </thead>
+        <ColumnHeads
+          labels={[
+            t('console.members.col.name'),
+            t('console.members.col.email'),
+            t('console.members.col.role'),
+            t('console.members.col.joined'),
+            props.manager ? t('console.members.col.actions') : null,
+          ]}
+        />
         <tbody>
           {props.members.map((member) => (
             <tr key={member.userId}>
@@ -121,41 +118,23 @@ function MemberTable(props: { slug: string; members: Member[]; manager: boolean;
               <td>{date(member.joinedAt)}</td>
               {props.manager ? (
                 <td>
-                  {removing === member.userId ? (
-                    <div className="confirm unknown" role="alert">
-                      <p>{t('console.members.removeConfirm', { name: member.name })}</p>
-                      <button
-                        type="button"
-                        className="danger"
-                        disabled={busy}
-                        onClick={() => void remove(member)}
-                      >
-                        {t('console.members.removeYes')}
-                      </button>{' '}
-                      <button type="button" className="secondary" onClick={() => setRemoving(null)}>
-                        {t('common.cancel')}
-                      </button>
-                    </div>
-                  ) : (
-                    <button
-                      type="button"
-                      className="secondary"
-                      aria-label={t('console.members.remove', { name: member.name })}
-                      onClick={() => setRemoving(member.userId)}
-                    >
-                      {t('console.members.removeShort')}
-                    </button>
-                  )}
+                  <RemovalButton
+                    removal={removal}
+                    entry={member.userId}
+                    path={orgApi(props.slug, `/members/${member.userId}`)}
+                    done={t('console.members.removed', { name: member.name })}
+                    label={t('console.members.remove', { name: member.name })}
+                    short={t('console.members.removeShort')}
+                    question={t('console.members.removeConfirm', { name: member.name })}
+                    yes={t('console.members.removeYes')}
+                  />
                 </td>
               ) : null}
             </tr>
           ))}
         </tbody>
       </table>
-      <p aria-live="polite" className="small">
-        {status}
-      </p>
-      <ProblemAlert error={error} />
+      <ActionOutcome status={status} error={error} />
     </section>
   );
 }
@@ -191,19 +170,15 @@ function Invitations(props: { slug: string }) {
     <section aria-labelledby="members-invitations">
       <h2 id="members-invitations">{t('console.invitations.title')}</h2>
       <form onSubmit={submit} noValidate aria-label={t('console.invitations.form')}>
-        <Field label={t('console.invitations.email')} error={fieldMessage(invite.error, '/email')}>
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              type="email"
-              required
-              value={email}
-              onChange={(event) => setEmail(event.target.value)}
-              aria-describedby={describedBy}
-              aria-invalid={invalid || undefined}
-            />
-          )}
-        </Field>
+        <InputField
+          label={t('console.invitations.email')}
+          error={fieldMessage(invite.error, '/email')}
+          type="email"
+          required
+          markInvalid
+          value={email}
+          onChange={setEmail}
+        />
         <Field label={t('console.invitations.role')} error={fieldMessage(invite.error, '/role')}>
           {({ id, describedBy }) => (
             <select
@@ -235,15 +210,15 @@ function Invitations(props: { slug: string }) {
         ) : (
           <table>
             <caption>{t('console.invitations.caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('console.members.col.email')}</th>
-                <th scope="col">{t('console.members.col.role')}</th>
-                <th scope="col">{t('console.invitations.col.status')}</th>
-                <th scope="col">{t('console.invitations.col.expires')}</th>
-                <th scope="col">{t('console.members.col.actions')}</th>
-              </tr>
-            </thead>
+            <ColumnHeads
+              labels={[
+                t('console.members.col.email'),
+                t('console.members.col.role'),
+                t('console.invitations.col.status'),
+                t('console.invitations.col.expires'),
+                t('console.members.col.actions'),
+              ]}
+            />
             <tbody>
               {invitations.data.invitations.map((invitation) => (
                 <tr key={invitation.id}>

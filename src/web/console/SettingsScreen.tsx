@@ -2,8 +2,12 @@ import { type FormEvent, useRef, useState } from 'react';
 import { type MessageKey, useI18n } from '../i18n/index.tsx';
 import { api } from '../lib/api.ts';
 import {
+  ActionOutcome,
+  ColumnHeads,
+  ConfirmBox,
   Field,
   fieldMessage,
+  InputField,
   LoadFailed,
   Loading,
   orgApi,
@@ -60,28 +64,20 @@ function ProfileForm(props: { slug: string; organisation: Organisation }) {
   return (
     <form onSubmit={submit} noValidate aria-labelledby="settings-profile">
       <h2 id="settings-profile">{t('console.settings.profile')}</h2>
-      <Field label={t('console.settings.name')} error={fieldMessage(error, '/name')}>
-        {({ id, describedBy }) => (
-          <input
-            id={id}
-            required
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-            aria-describedby={describedBy}
-          />
-        )}
-      </Field>
-      <Field label={t('console.settings.url')} error={fieldMessage(error, '/url')}>
-        {({ id, describedBy }) => (
-          <input
-            id={id}
-            type="url"
-            value={url}
-            onChange={(event) => setUrl(event.target.value)}
-            aria-describedby={describedBy}
-          />
-        )}
-      </Field>
+      <InputField
+        label={t('console.settings.name')}
+        error={fieldMessage(error, '/name')}
+        required
+        value={name}
+        onChange={setName}
+      />
+      <InputField
+        label={t('console.settings.url')}
+        error={fieldMessage(error, '/url')}
+        type="url"
+        value={url}
+        onChange={setUrl}
+      />
       <Field label={t('console.settings.description')} error={fieldMessage(error, '/description')}>
         {({ id, describedBy }) => (
           <textarea
@@ -96,10 +92,7 @@ function ProfileForm(props: { slug: string; organisation: Organisation }) {
       <button type="submit" disabled={busy}>
         {t('common.save')}
       </button>
-      <p aria-live="polite" className="small">
-        {saved ? t('console.settings.saved') : ''}
-      </p>
-      <ProblemAlert error={error} />
+      <ActionOutcome status={saved ? t('console.settings.saved') : ''} error={error} />
     </form>
   );
 }
@@ -195,15 +188,14 @@ function LogoSection(props: { slug: string }) {
       </form>
       {current ? (
         confirming ? (
-          <div className="confirm unknown" role="alert">
-            <p>{t('console.logo.removeConfirm')}</p>
-            <button type="button" className="danger" disabled={busy} onClick={() => void remove()}>
-              {t('console.logo.removeYes')}
-            </button>{' '}
-            <button type="button" className="secondary" onClick={() => setConfirming(false)}>
-              {t('common.cancel')}
-            </button>
-          </div>
+          <ConfirmBox
+            question={t('console.logo.removeConfirm')}
+            yes={t('console.logo.removeYes')}
+            danger
+            busy={busy}
+            onYes={() => void remove()}
+            onCancel={() => setConfirming(false)}
+          />
         ) : (
           <p>
             <button type="button" className="secondary" onClick={() => setConfirming(true)}>
@@ -212,10 +204,12 @@ function LogoSection(props: { slug: string }) {
           </p>
         )
       ) : null}
-      <p aria-live="polite" className="small">
-        {done === 'saved' ? t('console.logo.saved') : done === 'removed' ? t('console.logo.removed') : ''}
-      </p>
-      <ProblemAlert error={error} />
+      <ActionOutcome
+        status={
+          done === 'saved' ? t('console.logo.saved') : done === 'removed' ? t('console.logo.removed') : ''
+        }
+        error={error}
+      />
     </section>
   );
 }
@@ -263,14 +257,14 @@ function Keys(props: { slug: string }) {
       {keys.error ? <ProblemAlert error={keys.error} /> : null}
       {keys.data ? (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('console.settings.key.method')}</th>
-              <th scope="col">{t('console.settings.key.status')}</th>
-              <th scope="col">{t('console.settings.key.created')}</th>
-              <th scope="col">{t('console.settings.key.retired')}</th>
-            </tr>
-          </thead>
+          <ColumnHeads
+            labels={[
+              t('console.settings.key.method'),
+              t('console.settings.key.status'),
+              t('console.settings.key.created'),
+              t('console.settings.key.retired'),
+            ]}
+          />
           <tbody>
             {keys.data.keys.map((key) => (
               <tr key={key.id}>
@@ -289,24 +283,19 @@ function Keys(props: { slug: string }) {
       )}
       <p className="small">{t('console.settings.rotateHint')}</p>
       {confirming ? (
-        <div className="confirm unknown" role="alert">
-          <p>{t('console.settings.rotateConfirm')}</p>
-          <button type="button" disabled={busy} onClick={() => void rotate()}>
-            {t('console.settings.rotateYes')}
-          </button>{' '}
-          <button type="button" className="secondary" onClick={() => setConfirming(false)}>
-            {t('common.cancel')}
-          </button>
-        </div>
+        <ConfirmBox
+          question={t('console.settings.rotateConfirm')}
+          yes={t('console.settings.rotateYes')}
+          busy={busy}
+          onYes={() => void rotate()}
+          onCancel={() => setConfirming(false)}
+        />
       ) : (
         <button type="button" className="secondary" onClick={() => setConfirming(true)}>
           {t('console.settings.rotate')}
         </button>
       )}
-      <p aria-live="polite" className="small">
-        {rotated ? t('console.settings.rotated') : ''}
-      </p>
-      <ProblemAlert error={error} />
+      <ActionOutcome status={rotated ? t('console.settings.rotated') : ''} error={error} />
     </section>
   );
 }

@@ -2,14 +2,19 @@ import { type FormEvent, useState } from 'react';
 import { type MessageKey, useI18n } from '../i18n/index.tsx';
 import { api } from '../lib/api.ts';
 import {
+  ActionOutcome,
+  ColumnHeads,
   Field,
   fieldMessage,
+  InputField,
   LoadFailed,
   Loading,
   orgApi,
   ProblemAlert,
+  RemovalButton,
   useAction,
   useLoad,
+  useRemovalAfterAsking,
 } from './shared.tsx';
 import type { ApiTokenInfo } from './types.ts';
 
@@ -122,19 +127,15 @@ function CreateToken(props: {
         </div>
       ) : null}
       <form onSubmit={submit} noValidate aria-labelledby="tokens-create">
-        <Field label={t('console.tokens.name')} error={fieldMessage(error, '/name')}>
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              required
-              maxLength={100}
-              value={name}
-              onChange={(event) => setName(event.target.value)}
-              aria-describedby={describedBy}
-              aria-invalid={invalid || undefined}
-            />
-          )}
-        </Field>
+        <InputField
+          label={t('console.tokens.name')}
+          error={fieldMessage(error, '/name')}
+          required
+          maxLength={100}
+          markInvalid
+          value={name}
+          onChange={setName}
+        />
         <fieldset aria-describedby={scopesError ? 'token-scopes-error' : undefined}>
           <legend>{t('console.tokens.scopes')}</legend>
           {props.scopes.map((scope) => (
@@ -160,21 +161,14 @@ function CreateToken(props: {
             </p>
           ) : null}
         </fieldset>
-        <Field
+        <InputField
           label={t('console.tokens.expires')}
           hint={t('console.tokens.expiresHint')}
           error={fieldMessage(error, '/expiresAt')}
-        >
-          {({ id, describedBy }) => (
-            <input
-              id={id}
-              type="date"
-              value={expiry}
-              onChange={(event) => setExpiry(event.target.value)}
-              aria-describedby={describedBy}
-            />
-          )}
-        </Field>
+          type="date"
+          value={expiry}
+          onChange={setExpiry}
+        />
         <button type="submit" disabled={busy}>
           {t('console.tokens.submit')}
         </button>
@@ -186,16 +180,7 @@ function CreateToken(props: {
 
 function TokenList(props: { slug: string; tokens: ApiTokenInfo[]; reload(): void }) {
   const { t, date } = useI18n();
-  const [revoking, setRevoking] = useState<string | null>(null);
-  const [status, setStatus] = useState('');
-  const { busy, error, run } = useAction();
-  const revoke = async (token: ApiTokenInfo) => {
-    const answer = await run(() => api('DELETE', orgApi(props.slug, `/tokens/${token.id}`)));
-    setRevoking(null);
-    if (answer === undefined) return;
-    setStatus(t('console.tokens.revoked', { name: token.name }));
-    props.reload();
-  };
+  const removal = useRemovalAfterAsking(props.reload);
   return (
     <section aria-labelledby="tokens-list">
       <h2 id="tokens-list">{t('console.tokens.list')}</h2>
@@ -203,17 +188,17 @@ function TokenList(props: { slug: string; tokens: ApiTokenInfo[]; reload(): void
         <p>{t('console.tokens.none')}</p>
       ) : (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('console.tokens.col.name')}</th>
-              <th scope="col">{t('console.tokens.col.prefix')}</th>
-              <th scope="col">{t('console.tokens.col.scopes')}</th>
-              <th scope="col">{t('console.tokens.col.status')}</th>
-              <th scope="col">{t('console.tokens.col.expires')}</th>
-              <th scope="col">{t('console.tokens.col.lastUsed')}</th>
-              <th scope="col">{t('console.members.col.actions')}</th>
-            </tr>
-          </thead>
+          <ColumnHeads
+            labels={[
+              t('console.tokens.col.name'),
+              t('console.tokens.col.prefix'),
+              t('console.tokens.col.scopes'),
+              t('console.tokens.col.status'),
+              t('console.tokens.col.expires'),
+              t('console.tokens.col.lastUsed'),
+              t('console.members.col.actions'),
+            ]}
+          />
           <tbody>
             {props.tokens.map((token) => (
               <tr key={token.id}>
@@ -226,41 +211,25 @@ function TokenList(props: { slug: string; tokens: ApiTokenInfo[]; reload(): void
                 <td>{token.expiresAt ? date(token.expiresAt) : t('console.tokens.never')}</td>
                 <td>{token.lastUsedAt ? date(token.lastUsedAt, { withTime: true }) : '—'}</td>
                 <td>
-                  {token.status !== 'active' ? null : revoking === token.id ? (
-                    <div className="confirm unknown" role="alert">
-                      <p>{t('console.tokens.revokeConfirm', { name: token.name })}</p>
-                      <button
-                        type="button"
-                        className="danger"
-                        disabled={busy}
-                        onClick={() => void revoke(token)}
-                      >
-                        {t('console.tokens.revokeYes')}
-                      </button>{' '}
-                      <button type="button" className="secondary" onClick={() => setRevoking(null)}>
-                        {t('common.cancel')}
-                      </button>
-                    </div>
-                  ) : (
-                    <button
-                      type="button"
-                      className="secondary"
-                      aria-label={t('console.tokens.revoke', { name: token.name })}
-                      onClick={() => setRevoking(token.id)}
-                    >
-                      {t('console.tokens.revokeShort')}
-                    </button>
-                  )}
+                  {token.status === 'active' ? (
+                    <RemovalButton
+                      removal={removal}
+                      entry={token.id}
+                      path={orgApi(props.slug, `/tokens/${token.id}`)}
+                      done={t('console.tokens.revoked', { name: token.name })}
+                      label={t('console.tokens.revoke', { name: token.name })}
+                      short={t('console.tokens.revokeShort')}
+                      question={t('console.tokens.revokeConfirm', { name: token.name })}
+                      yes={t('console.tokens.revokeYes')}
+                    />
+                  ) : null}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      <p aria-live="polite" className="small">
-        {status}
-      </p>
-      <ProblemAlert error={error} />
+      <ActionOutcome status={removal.status} error={removal.error} />
     </section>
   );
 }

@@ -70,6 +70,26 @@ export function useAction() {
   return { busy, error, setError, run };
 }
 
+/**
+ * Removing one entry of a list after asking (a member, a token): `asking` is the entry whose question
+ * shows, one at a time; `removeAfterAsking` DELETEs `path`, closes the question and, when that worked,
+ * says `done` in `status` and reloads the list. `run` is free for the list's other writes.
+ */
+export function useRemovalAfterAsking(reload: () => void) {
+  const action = useAction();
+  const [asking, setAsking] = useState<string | null>(null);
+  const [status, setStatus] = useState('');
+  const { run } = action;
+  const removeAfterAsking = async (path: string, done: string) => {
+    const answer = await run(() => api('DELETE', path));
+    setAsking(null);
+    if (answer === undefined) return;
+    setStatus(done);
+    reload();
+  };
+  return { ...action, asking, setAsking, status, setStatus, removeAfterAsking };
+}
+
 /** A problem from the server, announced: its title, detail and each field's message. */
 export function ProblemAlert(props: { error: ApiError | null; id?: string }) {
   const { t } = useI18n();
@@ -130,6 +150,138 @@ export function Field(props: {
         </p>
       ) : null}
     </div>
+  );
+}
+
+/**
+ * A <Field> holding one text-like <input> (text, e-mail, URL, date) whose value the caller keeps: the
+ * label, hint and error wired to it. `markInvalid` also sets aria-invalid while the error shows.
+ */
+export function InputField(props: {
+  label: string;
+  error?: string | undefined;
+  hint?: string;
+  type?: 'email' | 'url' | 'date';
+  required?: boolean;
+  maxLength?: number;
+  markInvalid?: boolean;
+  value: string;
+  onChange(value: string): void;
+}) {
+  return (
+    <Field label={props.label} error={props.error} hint={props.hint}>
+      {({ id, describedBy, invalid }) => (
+        <input
+          id={id}
+          type={props.type}
+          required={props.required}
+          maxLength={props.maxLength}
+          value={props.value}
+          onChange={(event) => props.onChange(event.target.value)}
+          aria-describedby={describedBy}
+          aria-invalid={(props.markInvalid && invalid) || undefined}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** A table's header row: a column header per label, in order; a `null` label is a column left out. */
+export function ColumnHeads(props: { labels: Array<string | null> }) {
+  return (
+    <thead>
+      <tr>
+        {props.labels.map((label) =>
+          label === null ? null : (
+            <th scope="col" key={label}>
+              {label}
+            </th>
+          ),
+        )}
+      </tr>
+    </thead>
+  );
+}
+
+/**
+ * The question an action that cannot be undone asks first (remove, revoke, delete, rotate): the question,
+ * a yes button (red when `danger`) and a cancel button, announced as an alert when it appears.
+ */
+export function ConfirmBox(props: {
+  question: string;
+  yes: string;
+  danger?: boolean;
+  busy: boolean;
+  onYes(): void;
+  onCancel(): void;
+}) {
+  const { t } = useI18n();
+  return (
+    <div className="confirm unknown" role="alert">
+      <p>{props.question}</p>
+      <button
+        type="button"
+        className={props.danger ? 'danger' : undefined}
+        disabled={props.busy}
+        onClick={props.onYes}
+      >
+        {props.yes}
+      </button>{' '}
+      <button type="button" className="secondary" onClick={props.onCancel}>
+        {t('common.cancel')}
+      </button>
+    </div>
+  );
+}
+
+/**
+ * A list entry's remove (or revoke) button: `label` names the entry for screen readers, `short` shows.
+ * Pressed, the question replaces it (one entry asks at a time); yes DELETEs `path` and says `done`.
+ */
+export function RemovalButton(props: {
+  removal: ReturnType<typeof useRemovalAfterAsking>;
+  entry: string;
+  path: string;
+  done: string;
+  label: string;
+  short: string;
+  question: string;
+  yes: string;
+}) {
+  const { removal } = props;
+  if (removal.asking === props.entry) {
+    return (
+      <ConfirmBox
+        question={props.question}
+        yes={props.yes}
+        danger
+        busy={removal.busy}
+        onYes={() => void removal.removeAfterAsking(props.path, props.done)}
+        onCancel={() => removal.setAsking(null)}
+      />
+    );
+  }
+  return (
+    <button
+      type="button"
+      className="secondary"
+      aria-label={props.label}
+      onClick={() => removal.setAsking(props.entry)}
+    >
+      {props.short}
+    </button>
+  );
+}
+
+/** What a form's or a list's last action did: a polite live line (empty when nothing to say), then its problem. */
+export function ActionOutcome(props: { status: string; error: ApiError | null }) {
+  return (
+    <>
+      <p aria-live="polite" className="small">
+        {props.status}
+      </p>
+      <ProblemAlert error={props.error} />
+    </>
   );
 }
 

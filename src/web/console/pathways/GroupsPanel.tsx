@@ -2,8 +2,11 @@ import { type FormEvent, useId, useState } from 'react';
 import { type MessageKey, useI18n } from '../../i18n/index.tsx';
 import { type ApiError, api } from '../../lib/api.ts';
 import {
+  ColumnHeads,
+  ConfirmBox,
   Field,
   fieldMessage,
+  InputField,
   LoadFailed,
   Loading,
   orgApi,
@@ -189,15 +192,15 @@ function GroupView(props: {
           ) : (
             <table>
               <caption className="visually-hidden">{heading}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('pathways.groups.col.member')}</th>
-                  <th scope="col">{t('pathways.col.state')}</th>
-                  <th scope="col">{t('pathways.col.components')}</th>
-                  <th scope="col">{t('pathways.col.credits')}</th>
-                  {props.manager ? <th scope="col">{t('pathways.groups.col.actions')}</th> : null}
-                </tr>
-              </thead>
+              <ColumnHeads
+                labels={[
+                  t('pathways.groups.col.member'),
+                  t('pathways.col.state'),
+                  t('pathways.col.components'),
+                  t('pathways.col.credits'),
+                  props.manager ? t('pathways.groups.col.actions') : null,
+                ]}
+              />
               <tbody>
                 {data.members.map((member) => (
                   <tr key={member.id}>
@@ -241,12 +244,7 @@ function GroupView(props: {
           {data.totals.nodes.length > 0 && data.members.length > 0 ? (
             <table>
               <caption>{t('pathways.groups.nodes')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('pathways.groups.col.rule')}</th>
-                  <th scope="col">{t('pathways.groups.col.met')}</th>
-                </tr>
-              </thead>
+              <ColumnHeads labels={[t('pathways.groups.col.rule'), t('pathways.groups.col.met')]} />
               <tbody>
                 {data.totals.nodes.map((node) => (
                   <tr key={node.id}>
@@ -278,15 +276,14 @@ function GroupView(props: {
             onAdded={(added, skipped) => changed(t('pathways.groups.added', { added, skipped }))}
           />
           {confirmDelete ? (
-            <div className="confirm unknown" role="alert">
-              <p>{t('pathways.groups.deleteConfirm', { name: props.group.name })}</p>
-              <button type="button" className="danger" disabled={busy} onClick={() => void deleteGroup()}>
-                {t('pathways.groups.deleteYes')}
-              </button>{' '}
-              <button type="button" className="secondary" onClick={() => setConfirmDelete(false)}>
-                {t('common.cancel')}
-              </button>
-            </div>
+            <ConfirmBox
+              question={t('pathways.groups.deleteConfirm', { name: props.group.name })}
+              yes={t('pathways.groups.deleteYes')}
+              danger
+              busy={busy}
+              onYes={() => void deleteGroup()}
+              onCancel={() => setConfirmDelete(false)}
+            />
           ) : (
             <p>
               <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>
@@ -389,19 +386,15 @@ function NewGroupForm(props: { slug: string; pathwayId: string; onCreated(group:
       <h3>{t('pathways.groups.newTitle')}</h3>
       <div role="status">{status ? <p className="ok">{status}</p> : null}</div>
       <ProblemAlert error={error} />
-      <Field label={t('pathways.groups.name')} error={fieldMessage(error, '/name')}>
-        {({ id, describedBy, invalid }) => (
-          <input
-            id={id}
-            value={name}
-            maxLength={200}
-            required
-            aria-describedby={describedBy}
-            aria-invalid={invalid || undefined}
-            onChange={(event) => setName(event.target.value)}
-          />
-        )}
-      </Field>
+      <InputField
+        label={t('pathways.groups.name')}
+        error={fieldMessage(error, '/name')}
+        required
+        maxLength={200}
+        markInvalid
+        value={name}
+        onChange={setName}
+      />
       <Field label={t('pathways.groups.description')}>
         {({ id }) => (
           <textarea
