@@ -63,6 +63,7 @@ describe('defaults', () => {
     assert.equal(config.bodyLimitBytes, 1_048_576);
     assert.deepEqual(config.authRateLimit, { max: 20, windowMs: 60_000 });
     assert.deepEqual(config.login, { maxFailures: 5, windowMs: 900_000, lockMs: 900_000 });
+    assert.equal(config.passwordHashCost, 15);
     assert.equal(config.sessionTtlMs, 14 * 24 * 3_600_000);
     assert.equal(config.secureCookies, false);
     assert.equal(config.demoSeed, true);
@@ -247,6 +248,21 @@ describe('production', () => {
     for (const loopback of ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000']) {
       assert.equal(loadConfig({ ...base, PUBLIC_URL: loopback }).env, 'production', loopback);
     }
+  });
+
+  test('a password hash cost under the default is refused in production only', () => {
+    const base = withSecrets({ NODE_ENV: 'production', PUBLIC_URL: 'https://badges.example.org' });
+    assert.deepEqual(problemsOf({ ...base, PASSWORD_HASH_COST: '12' }), [
+      "PASSWORD_HASH_COST must be at least 15 in production (scrypt N=2^15, OWASP's minimum)",
+    ]);
+    assert.equal(loadConfig({ ...base, PASSWORD_HASH_COST: '16' }).passwordHashCost, 16);
+    assert.equal(
+      loadConfig(withSecrets({ NODE_ENV: 'test', PASSWORD_HASH_COST: '10' })).passwordHashCost,
+      10,
+    );
+    assert.deepEqual(problemsOf(withSecrets({ PASSWORD_HASH_COST: '9' })), [
+      'PASSWORD_HASH_COST must be an integer from 10 to 17 (got "9")',
+    ]);
   });
 
   test('a complete production configuration loads with production defaults', () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { DEFAULT_PASSWORD_HASH_COST } from './secrets.ts';
 
 /**
  * Configuration, read from environment variables once at boot. Every variable is documented in
@@ -30,6 +31,11 @@ export interface Config {
   bodyLimitBytes: number;
   authRateLimit: { max: number; windowMs: number };
   login: { maxFailures: number; windowMs: number; lockMs: number };
+  /**
+   * scrypt cost for new password hashes, as log2(N). Stored hashes carry their own parameters, so raising
+   * it never locks anyone out. Production refuses less than the default (OWASP's minimum).
+   */
+  passwordHashCost: number;
   sessionTtlMs: number;
   /** Whether cookies get the Secure flag: behind TLS or an https PUBLIC_URL. */
   secureCookies: boolean;
@@ -184,6 +190,13 @@ export function loadConfig(env: Env = process.env, options: { cwd?: string } = {
       problems.push(`CORS_ORIGINS entry "${origin}" must be an origin like https://app.example.org`);
   }
 
+  const passwordHashCost = integer('PASSWORD_HASH_COST', DEFAULT_PASSWORD_HASH_COST, 10, 17);
+  if (production && passwordHashCost < DEFAULT_PASSWORD_HASH_COST) {
+    problems.push(
+      `PASSWORD_HASH_COST must be at least ${DEFAULT_PASSWORD_HASH_COST} in production (scrypt N=2^${DEFAULT_PASSWORD_HASH_COST}, OWASP's minimum)`,
+    );
+  }
+
   const config: Config = {
     env: envName,
     port,
@@ -211,6 +224,7 @@ export function loadConfig(env: Env = process.env, options: { cwd?: string } = {
       windowMs: integer('LOGIN_FAILURE_WINDOW_SECONDS', 900, 1, 86_400) * 1000,
       lockMs: integer('LOGIN_LOCK_SECONDS', 900, 1, 86_400) * 1000,
     },
+    passwordHashCost,
     sessionTtlMs: integer('SESSION_TTL_HOURS', 24 * 14, 1, 24 * 365) * 3_600_000,
     secureCookies: tls !== undefined || publicUrl.protocol === 'https:',
     demoSeed: (value('DEMO_SEED') ?? (production ? 'false' : 'true')) === 'true',

@@ -66,11 +66,38 @@ describe('password hashing', () => {
     assert.equal(await verifyPassword('a good password', parts.join('$')), false);
   });
 
+  test('the cost sets N; a hash made at one cost verifies whatever the current cost is', async () => {
+    const cheap = await hashPassword('a good password', 10);
+    assert.match(cheap, /^scrypt\$1024\$8\$1\$/);
+    assert.equal(await verifyPassword('a good password', cheap), true);
+    assert.equal(await verifyPassword('a good passwore', cheap), false);
+    const dearer = await hashPassword('a good password', 16);
+    assert.match(dearer, /^scrypt\$65536\$8\$1\$/);
+    assert.equal(await verifyPassword('a good password', dearer), true);
+  });
+
+  test('a stored hash with parameters out of bounds is refused without hashing', async () => {
+    const [, , , , salt, key] = (await hashPassword('a good password', 10)).split('$');
+    for (const params of [
+      '1000$8$1',
+      '0$8$1',
+      `${2 ** 21}$8$1`,
+      '1024$0$1',
+      '1024$8$2',
+      'x$8$1',
+      '1024$64$1',
+    ]) {
+      assert.equal(await verifyPassword('a good password', `scrypt$${params}$${salt}$${key}`), false, params);
+    }
+    assert.equal(await verifyPassword('a good password', `scrypt$1024$8$1$${salt}$AAAA`), false);
+  });
+
   test('the dummy hash is computed once and verifies nothing useful', async () => {
     const first = await dummyPasswordHash();
     assert.equal(await dummyPasswordHash(), first);
     assert.match(first, /^scrypt\$/);
     assert.equal(await verifyPassword('correct horse battery staple', first), false);
+    assert.match(await dummyPasswordHash(10), /^scrypt\$1024\$/);
   });
 });
 

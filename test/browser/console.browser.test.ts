@@ -437,8 +437,10 @@ describe('issuer console in Chromium', { skip: browserSkip, timeout: 120_000 }, 
     await page.getByRole('button', { name: 'Retire', exact: true }).click();
     await page.getByLabel('Reason for retiring').fill('Replaced by the 2027 programme.');
     await page.getByRole('button', { name: 'Retire the definition' }).click();
-    await page.getByRole('button', { name: 'Retire', exact: true }).waitFor({ state: 'detached' });
+    // The confirm form replaces the Retire button at once; the status changes when the server has answered.
+    await page.locator('.status-tag', { hasText: 'Retired' }).first().waitFor();
     assert.equal(await page.locator('.status-tag').first().textContent(), 'Retired');
+    assert.equal(await page.getByRole('button', { name: 'Retire', exact: true }).count(), 0);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { level: 1, name: 'Sign in to the issuer console' }).waitFor();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
-import { cliEnv, removeTempDirs, runCli, tempDataDir } from './cli-helpers.ts';
+import { cliEnv, migratedDataDir, removeTempDirs, runCli } from './cli-helpers.ts';
 
 after(removeTempDirs);
 
@@ -12,7 +12,7 @@ const GOOD =
 const BAD = 'bad-1,,Cloud Academy,,,,';
 
 test('credstack catalogue import: report, idempotent re-import, refused files, usage errors', async () => {
-  const dataDir = tempDataDir();
+  const dataDir = await migratedDataDir();
   const env = cliEnv(dataDir);
   const cli = (args: string[]) => runCli(args, { env });
   const folder = dirname(dataDir);

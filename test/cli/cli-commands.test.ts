@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openDatabase } from '../../src/db/database.ts';
-import { cliEnv, removeTempDirs, runCli, TOKEN_REGEX, tempDataDir } from './cli-helpers.ts';
+import { cliEnv, migratedDataDir, removeTempDirs, runCli, TOKEN_REGEX, tempDataDir } from './cli-helpers.ts';
 
 after(removeTempDirs);
 
@@ -12,15 +12,15 @@ after(removeTempDirs);
  * own directory, run side by side to keep the wall-clock time down (every command is a fresh process that
  * opens the embedded database).
  */
-function dataDirCli() {
-  const dataDir = tempDataDir();
+async function dataDirCli(options: { migrated?: boolean } = {}) {
+  const dataDir = options.migrated ? await migratedDataDir() : tempDataDir();
   const env = cliEnv(dataDir);
   return { dataDir, cli: (args: string[], input?: string) => runCli(args, { env, input }) };
 }
 
 describe('credstack commands', { concurrency: true }, () => {
-  describe('database and accounts', { concurrency: 1 }, () => {
-    const { dataDir, cli } = dataDirCli();
+  describe('database and accounts', { concurrency: 1 }, async () => {
+    const { dataDir, cli } = await dataDirCli();
 
     before(async () => {
       const migrated = await cli(['db', 'migrate']);
@@ -131,8 +131,8 @@ describe('credstack commands', { concurrency: true }, () => {
     });
   });
 
-  describe('organisations and tokens', { concurrency: 1 }, () => {
-    const { dataDir, cli } = dataDirCli();
+  describe('organisations and tokens', { concurrency: 1 }, async () => {
+    const { dataDir, cli } = await dataDirCli();
 
     before(async () => {
       // No `db migrate` first: every command brings the schema up to date itself.
@@ -273,8 +273,8 @@ describe('credstack commands', { concurrency: true }, () => {
     });
   });
 
-  describe('demo and audit', { concurrency: 1 }, () => {
-    const { dataDir, cli } = dataDirCli();
+  describe('demo and audit', { concurrency: 1 }, async () => {
+    const { dataDir, cli } = await dataDirCli({ migrated: true });
 
     test('demo seed creates the demo once, prints the logins and keeps them in a 0600 file', async () => {
       const result = await cli(['demo', 'seed']);

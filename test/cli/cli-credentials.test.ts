@@ -14,14 +14,14 @@ import {
   verifyDataIntegrityIndependently,
   verifyJwtIndependently,
 } from '../helpers/independent-vc.ts';
-import { cliEnv, removeTempDirs, runCli, tempDataDir } from './cli-helpers.ts';
+import { cliEnv, migratedDataDir, removeTempDirs, runCli } from './cli-helpers.ts';
 
 after(removeTempDirs);
 
 const PUBLIC_URL = 'http://credstack.test';
 
 test('credstack issue and credential revoke|suspend|reinstate, checked by an independent verifier', async () => {
-  const dataDir = tempDataDir();
+  const dataDir = await migratedDataDir();
   const env = cliEnv(dataDir, { PUBLIC_URL });
   const cli = (args: string[]) => runCli(args, { env });
 

@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { CliIo } from '../../src/cli/command.ts';
+import { migrateToLatest, openDatabase } from '../../src/db/database.ts';
+import { migrationsFingerprint } from '../helpers/database.ts';
 
 /**
  * Helpers for running the real `credstack` command as a child process. Children always use the embedded
@@ -26,6 +28,49 @@ export function tempDataDir(): string {
   const parent = mkdtempSync(join(tmpdir(), 'credstack-cli-'));
   tempDirs.push(parent);
   return join(parent, 'data');
+}
+
+let templatePromise: Promise<string> | undefined;
+
+/**
+ * A DATA_DIR whose embedded database is created and migrated, cached on disk by migration files and PGlite
+ * version. Creating a PGlite data directory costs about five seconds, copying this one a few hundred
+ * milliseconds; only the first test process on a machine pays.
+ */
+function migratedTemplate(): Promise<string> {
+  templatePromise ??= (async () => {
+    const cacheDir = join(ROOT, 'node_modules', '.cache', 'credstack');
+    const template = join(cacheDir, `cli-data-dir-${migrationsFingerprint()}`);
+    if (existsSync(join(template, 'pglite', 'PG_VERSION'))) return template;
+    mkdirSync(cacheDir, { recursive: true });
+    const building = `${template}.${process.pid}.tmp`;
+    rmSync(building, { recursive: true, force: true });
+    const handle = await openDatabase({ kind: 'pglite', dataDir: join(building, 'pglite') });
+    try {
+      await migrateToLatest(handle.db);
+    } finally {
+      await handle.close();
+    }
+    try {
+      renameSync(building, template);
+    } catch {
+      // Another test process finished first: its template is the same.
+      rmSync(building, { recursive: true, force: true });
+    }
+    return template;
+  })();
+  return templatePromise;
+}
+
+/**
+ * A fresh DATA_DIR like `tempDataDir`, whose database already exists and is migrated: for tests about what
+ * commands do, not about a first start (which `tempDataDir` keeps testing).
+ */
+export async function migratedDataDir(): Promise<string> {
+  const template = await migratedTemplate();
+  const dataDir = tempDataDir();
+  cpSync(template, dataDir, { recursive: true });
+  return dataDir;
 }
 
 export function removeTempDirs(): void {
@@ -51,6 +96,7 @@ export function cliEnv(dataDir: string, extra: Record<string, string | undefined
     CREDSTACK_SECRET: SECRET,
     CREDSTACK_MASTER_KEY: MASTER_KEY,
     LOG_LEVEL: 'silent',
+    PASSWORD_HASH_COST: '10', // cheap hashes in tests, as in test/helpers/app.ts
     PORT: '0',
     HOST: '127.0.0.1',
   });

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { openDatabase } from '../../src/db/database.ts';
 import { sampleDefinitionContent } from '../helpers/definitions.ts';
-import { cliEnv, removeTempDirs, runCli, tempDataDir } from './cli-helpers.ts';
+import { cliEnv, migratedDataDir, removeTempDirs, runCli } from './cli-helpers.ts';
 
 after(removeTempDirs);
 
@@ -52,7 +52,7 @@ async function insertExternalDefinition(dataDir: string, slug: string): Promise<
 }
 
 test('credstack issue bulk: usage, whole-file check, dry run, skip-invalid with progress, re-run', async (t) => {
-  const dataDir = tempDataDir();
+  const dataDir = await migratedDataDir();
   const env = cliEnv(dataDir, { PUBLIC_URL: 'http://credstack.test' });
   const cli = (args: string[], input?: string) => runCli(args, { env, input, timeoutMs: 120_000 });
 
@@ -128,7 +128,7 @@ test('credstack issue bulk: usage, whole-file check, dry run, skip-invalid with 
 });
 
 test('credstack results import: fails recorded, passes awarded once, a bad file records nothing', async () => {
-  const dataDir = tempDataDir();
+  const dataDir = await migratedDataDir();
   const env = cliEnv(dataDir, { PUBLIC_URL: 'http://credstack.test' });
   const cli = (args: string[], input?: string) => runCli(args, { env, input, timeoutMs: 120_000 });
   const created = await cli(['org', 'create', '--slug', 'acme', '--name', 'Acme Training']);

@@ -3,7 +3,15 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { openDatabase } from '../../src/db/database.ts';
-import { cliEnv, removeTempDirs, runCli, startServe, stopServer, tempDataDir } from './cli-helpers.ts';
+import {
+  cliEnv,
+  migratedDataDir,
+  removeTempDirs,
+  runCli,
+  startServe,
+  stopServer,
+  tempDataDir,
+} from './cli-helpers.ts';
 
 after(removeTempDirs);
 
@@ -148,7 +156,7 @@ describe('credstack serve on an empty data directory', { concurrency: 1 }, () =>
 });
 
 test('serve without --seed-if-empty leaves an empty database empty', async () => {
-  const dataDir = tempDataDir();
+  const dataDir = await migratedDataDir();
   const server = await startServe([], cliEnv(dataDir));
   try {
     assert.doesNotMatch(server.output().stdout, /Demo data created/);

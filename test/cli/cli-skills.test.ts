@@ -7,7 +7,7 @@ import {
   removeFolders,
   writeFolder,
 } from '../integration/skills-fixtures.ts';
-import { cliEnv, removeTempDirs, runCli, tempDataDir } from './cli-helpers.ts';
+import { cliEnv, migratedDataDir, removeTempDirs, runCli } from './cli-helpers.ts';
 
 after(() => {
   removeTempDirs();
@@ -15,7 +15,7 @@ after(() => {
 });
 
 test('credstack skills import esco|onet: usage errors, bad files, summaries and JSON', async () => {
-  const env = cliEnv(tempDataDir());
+  const env = cliEnv(await migratedDataDir());
   const cli = (args: string[]) => runCli(args, { env });
 
   const help = await cli(['skills', 'import', '--help']);

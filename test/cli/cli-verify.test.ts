@@ -9,6 +9,7 @@ import type { LooseJson } from '../helpers/credentials.ts';
 import {
   type CliResult,
   cliEnv,
+  migratedDataDir,
   ROOT,
   removeTempDirs,
   runCli,
@@ -76,8 +77,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-describe('credstack verify', { concurrency: 1 }, () => {
-  const dataDir = tempDataDir();
+describe('credstack verify', { concurrency: 1 }, async () => {
+  const dataDir = await migratedDataDir();
   const env = cliEnv(dataDir, { PUBLIC_URL });
   const verify = (args: string[], stdin?: string) => cli(['verify', ...args], env, stdin);
 
@@ -258,8 +259,10 @@ describe('credstack verify', { concurrency: 1 }, () => {
   });
 });
 
-describe('credstack verify on credentials issued in the same data directory', { concurrency: 1 }, () => {
-  const dataDir = tempDataDir();
+describe('credstack verify on credentials issued in the same data directory', {
+  concurrency: 1,
+}, async () => {
+  const dataDir = await migratedDataDir();
   const env = cliEnv(dataDir, { PUBLIC_URL });
   const run = (args: string[], stdin?: string) => cli(args, env, stdin);
   const issuedFile = join(dirname(dataDir), 'issued.json');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openDatabase } from '../../src/db/database.ts';
-import { cliEnv, removeTempDirs, runCli, tempDataDir } from './cli-helpers.ts';
+import { cliEnv, migratedDataDir, removeTempDirs, runCli } from './cli-helpers.ts';
 
 after(removeTempDirs);
 
@@ -23,8 +23,8 @@ interface Identity {
 }
 
 /** `org show` and `org rotate-key` on one data directory, in order, as an operator would run them. */
-describe('credstack org show / org rotate-key', { concurrency: 1 }, () => {
-  const dataDir = tempDataDir();
+describe('credstack org show / org rotate-key', { concurrency: 1 }, async () => {
+  const dataDir = await migratedDataDir();
   const env = cliEnv(dataDir, { PUBLIC_URL: 'http://localhost:3000' });
   const cli = (args: string[]) => runCli(args, { env });
   const did = 'did:web:localhost%3A3000:orgs:acme';

@@ -20,6 +20,9 @@ export function testConfig(env: Record<string, string> = {}): Config {
     CREDSTACK_SECRET: TEST_SECRET,
     CREDSTACK_MASTER_KEY: TEST_MASTER_KEY,
     LOG_LEVEL: 'silent',
+    // scrypt at N=2^10 instead of 2^15: ~4 ms a hash instead of ~120, and hundreds of sign-ups and sign-ins
+    // per test file. The production cost itself is tested in src/core/secrets.test.ts and config.test.ts.
+    PASSWORD_HASH_COST: '10',
     ...env,
   });
 }

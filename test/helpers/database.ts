@@ -19,8 +19,16 @@ export const testDatabaseKind: 'pglite' | 'postgres' =
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const migrationsDir = join(root, 'src', 'db', 'migrations');
 
-function migrationsFingerprint(): string {
+/**
+ * Keys the cached migrated databases: the migration files and the PGlite version (a data directory written
+ * by one PGlite release is not promised to load in another).
+ */
+export function migrationsFingerprint(): string {
   const hash = createHash('sha256');
+  const pglitePackage = join(root, 'node_modules', '@electric-sql', 'pglite', 'package.json');
+  hash.update(
+    existsSync(pglitePackage) ? JSON.parse(readFileSync(pglitePackage, 'utf8')).version : 'unknown',
+  );
   for (const file of readdirSync(migrationsDir).sort())
     hash.update(file).update(readFileSync(join(migrationsDir, file)));
   return hash.digest('hex').slice(0, 16);

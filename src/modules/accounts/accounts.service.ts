@@ -128,7 +128,7 @@ export function createAccountsService(deps: AccountsServiceDeps) {
       ]);
     }
     checkPassword(options.password, email);
-    const passwordHash = await hashPassword(options.password);
+    const passwordHash = await hashPassword(options.password, deps.config.passwordHashCost);
     const taken = () =>
       new AppError('conflict', 'An account with this e-mail address already exists', {
         detail: 'An account with this e-mail address already exists. Sign in or reset the password.',
@@ -257,7 +257,7 @@ export function createAccountsService(deps: AccountsServiceDeps) {
     const user = await repo.findUserByEmail(deps.db, email);
     const passwordOk = await verifyPassword(
       options.password,
-      user?.password_hash ?? (await dummyPasswordHash()),
+      user?.password_hash ?? (await dummyPasswordHash(deps.config.passwordHashCost)),
     );
     if (!user || !passwordOk || user.disabled_at) {
       await deps.db.transaction().execute(async (trx) => {
@@ -399,7 +399,7 @@ export function createAccountsService(deps: AccountsServiceDeps) {
       checkPassword(options.password, user.email);
       const now = clock.now();
       await repo.updateUser(trx, user.id, {
-        password_hash: await hashPassword(options.password),
+        password_hash: await hashPassword(options.password, deps.config.passwordHashCost),
         // Receiving the reset mail proves the address, too.
         email_verified_at: user.email_verified_at ?? now,
         updated_at: now,
@@ -426,7 +426,7 @@ export function createAccountsService(deps: AccountsServiceDeps) {
       throw new AppError('invalid_credentials', 'The current password is wrong');
     }
     checkPassword(options.newPassword, user.email, '/newPassword');
-    const hash = await hashPassword(options.newPassword);
+    const hash = await hashPassword(options.newPassword, deps.config.passwordHashCost);
     await deps.db.transaction().execute(async (trx) => {
       await repo.updateUser(trx, user.id, { password_hash: hash, updated_at: clock.now() });
       // Other devices are signed out; the one that made the change stays signed in.
@@ -447,7 +447,7 @@ export function createAccountsService(deps: AccountsServiceDeps) {
       if (!user) throw AppError.notFound('User');
       checkPassword(options.password, user.email);
       await repo.updateUser(trx, user.id, {
-        password_hash: await hashPassword(options.password),
+        password_hash: await hashPassword(options.password, deps.config.passwordHashCost),
         updated_at: clock.now(),
       });
       await revokeAllSessions(trx, user.id, null, options.actor, 'password_changed');
