@@ -80,14 +80,24 @@ function weight(file) {
 // Starting Node, loading the application through tsx and warming it up costs several seconds per process,
 // more than many files take to run. So files share processes, TEST_BATCH_SIZE at a time (default 8): each
 // file's tests run inside a suite named after the file, with the file's own hooks, one file after another.
-// Browser files and the route fuzzer keep a process each: they are long, and start servers and Chromium.
+// The route fuzzer keeps a process of its own, and browser files share one two by two: they are the longest
+// files, so smaller jobs keep both workers busy to the end of the pass.
 const batchSize = Math.max(1, Number(process.env.TEST_BATCH_SIZE ?? 8) || 8);
-const runsAlone = (file) => isBrowserTest(file) || file.includes('fuzz');
+const isFuzzTest = (file) => file.includes('fuzz');
 
 function makeJobs(runFiles) {
   const ordered = [...runFiles].sort((a, b) => weight(b) - weight(a));
-  const alone = ordered.filter(runsAlone).map((file) => [file]);
-  const shared = ordered.filter((file) => !runsAlone(file));
+  const browser = ordered.filter(isBrowserTest);
+  const alone = [
+    ...ordered.filter(isFuzzTest).map((file) => [file]),
+    // The longest with the shortest, the second longest with the second shortest…
+    ...Array.from({ length: Math.ceil(browser.length / 2) }, (_, index) =>
+      index === browser.length - 1 - index
+        ? [browser[index]]
+        : [browser[index], browser[browser.length - 1 - index]],
+    ),
+  ];
+  const shared = ordered.filter((file) => !isFuzzTest(file) && !isBrowserTest(file));
   // Dealt like cards, heaviest first, so every batch gets a mix of long and short files.
   const batchCount = Math.ceil(shared.length / batchSize);
   const batches = Array.from({ length: batchCount }, () => []);
@@ -147,7 +157,8 @@ function runJob(jobFiles, database) {
   const tapFile = join(reportDir, `${database}-${id}.tap`);
   const entry = join(reportDir, `${database}-${id}.entry.mjs`);
   writeFileSync(entry, entryModule(jobFiles));
-  const limitSeconds = fileTimeoutSeconds * jobFiles.length;
+  // The backstop for a process that a file's own time limit cannot stop (a busy loop, a stuck native call).
+  const limitSeconds = fileTimeoutSeconds + 120 * jobFiles.length;
   const started = Date.now();
   return new Promise((done) => {
     const child = spawn(
@@ -214,7 +225,7 @@ function runJob(jobFiles, database) {
           `# ${result.ok ? '✔' : '✖'} ${relative('.', result.file)} ${result.seconds.toFixed(1)} s\n`,
         );
       }
-      if (timedOut) console.log(`# ✖ stopped after ${limitSeconds} s (TEST_FILE_TIMEOUT_S per file)`);
+      if (timedOut) console.log(`# ✖ the process was stopped after ${limitSeconds} s`);
       else if (job.failed) console.log(`# ✖ the process exited with ${code ?? signal}`);
       done(job);
     });

@@ -146,22 +146,18 @@ describe('credstack serve on an empty data directory', { concurrency: 1 }, () =>
       await database.close();
     }
   });
-
-  test('SIGINT also stops the server gracefully', async () => {
-    const server = await startServe([], env);
-    const exit = await stopServer(server, 'SIGINT');
-    assert.deepEqual(exit, { code: 0, signal: null }, server.output().stderr);
-    assert.equal(existsSync(join(dataDir, 'credstack.lock')), false);
-  });
 });
 
-test('serve without --seed-if-empty leaves an empty database empty', async () => {
+test('serve without --seed-if-empty leaves an empty database empty; SIGINT stops it gracefully', async () => {
   const dataDir = await migratedDataDir();
   const server = await startServe([], cliEnv(dataDir));
+  let exit: { code: number | null; signal: NodeJS.Signals | null };
   try {
     assert.doesNotMatch(server.output().stdout, /Demo data created/);
   } finally {
-    assert.deepEqual(await stopServer(server), { code: 0, signal: null });
+    exit = await stopServer(server, 'SIGINT');
   }
+  assert.deepEqual(exit, { code: 0, signal: null }, server.output().stderr);
+  assert.equal(existsSync(join(dataDir, 'credstack.lock')), false, 'the lock is released');
   assert.equal(existsSync(join(dataDir, 'demo-logins.txt')), false);
 });

@@ -12,11 +12,11 @@ import { createUser, login, type Session, uniqueEmail } from '../helpers/factori
  * arrives, the answer is never a 5xx, and every error is problem+json without a stack trace.
  */
 
-// About 200 routes × 3 callers: 15 random runs each on the embedded database, about two minutes on two
-// cores (FUZZ_RUNS=100 for a deeper run before a release). PGlite is PostgreSQL's own engine, so the
-// PostgreSQL pass repeats fewer random runs: what differs there is the driver, which the deterministic
-// edge sweep below reaches on every route either way.
-const RUNS_PER_ROUTE = Number(process.env.FUZZ_RUNS ?? (testDatabaseKind === 'postgres' ? 5 : 15));
+// About 340 routes × 3 callers: 10 random runs each on the embedded database (FUZZ_RUNS=100 for a deeper
+// run before a release); each CI run draws new inputs. PGlite is PostgreSQL's own engine, so the PostgreSQL
+// pass repeats fewer random runs: what differs there is the driver, which the deterministic edge sweep
+// below reaches on every route either way.
+const RUNS_PER_ROUTE = Number(process.env.FUZZ_RUNS ?? (testDatabaseKind === 'postgres' ? 4 : 10));
 /** HEAD mirrors GET; a few runs show it answers the same way. */
 const RUNS_PER_HEAD_ROUTE = 4;
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
@@ -740,6 +740,13 @@ describe('fuzzing every route', () => {
 
   for (const mode of ['anonymous', 'session', 'token'] as const) {
     test(`edge values, one input at a time, ${mode === 'token' ? 'with an API token' : mode === 'session' ? 'signed in' : 'anonymously'}`, async (t) => {
+      // On PostgreSQL the signed-in sweep alone: anonymous edge values stop at authentication or
+      // validation on all but a few public routes, and an API token reaches the same handlers as a session
+      // with the same values; the random runs cover both callers on PostgreSQL too.
+      if (mode !== 'session' && testDatabaseKind === 'postgres') {
+        t.skip("this caller's edge values run on the embedded database only");
+        return;
+      }
       if (mode === 'token') {
         await ensureToken();
         if (!bearer) {
