@@ -86,6 +86,7 @@ describe('password hashing', () => {
       '1024$8$2',
       'x$8$1',
       '1024$64$1',
+      `${2 ** 20}$16$1`,
     ]) {
       assert.equal(await verifyPassword('a good password', `scrypt$${params}$${salt}$${key}`), false, params);
     }

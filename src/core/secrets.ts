@@ -25,8 +25,8 @@ export async function hashPassword(password: string, cost = DEFAULT_PASSWORD_HAS
   return `scrypt$${N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
-/** The largest N a stored hash may ask for (2^20, 1 GiB at r=8): anything above is refused unhashed. */
-const MAX_STORED_N = 2 ** 20;
+/** The most memory (128·N·r bytes) a stored hash may ask scrypt for: 1 GiB; more is refused unhashed. */
+const MAX_SCRYPT_MEMORY = 2 ** 30;
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parts = stored.split('$');
@@ -34,7 +34,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [, n, r, p, saltText, keyText] = parts as [string, string, string, string, string, string];
   const [N, R, P] = [Number(n), Number(r), Number(p)];
   const powerOfTwo = Number.isInteger(N) && N > 1 && (N & (N - 1)) === 0;
-  if (!powerOfTwo || N > MAX_STORED_N || !Number.isInteger(R) || R < 1 || R > 32 || P !== 1) return false;
+  if (!powerOfTwo || !Number.isInteger(R) || R < 1 || R > 32 || P !== 1) return false;
+  if (128 * N * R > MAX_SCRYPT_MEMORY) return false;
   const expected = Buffer.from(keyText, 'base64url');
   if (expected.length < 16) return false;
   const actual = await scryptAsync(password, Buffer.from(saltText, 'base64url'), N, R, P, expected.length);
